@@ -1,0 +1,3 @@
+//! Architecture support: the only place with assembly and system registers.
+
+pub mod aarch64;
