@@ -7,21 +7,38 @@
 
 extern crate alloc;
 
+// Unsafe code lives only in `arch`, `mem` and each device's one MMIO constructor.
 pub mod arch;
-pub mod board;
-pub mod klog;
+pub mod dev;
 pub mod mem;
 
+#[forbid(unsafe_code)]
+pub mod board;
 #[cfg(target_os = "none")]
-pub mod dev;
+#[forbid(unsafe_code)]
+pub mod console;
 #[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
+pub mod firmware;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
 pub mod init;
 #[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
 pub mod irq;
+#[forbid(unsafe_code)]
+pub mod klog;
 #[cfg(feature = "ktest")]
+#[forbid(unsafe_code)]
 pub mod ktest;
 #[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
 pub mod panic;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
+pub mod symbols;
+#[forbid(unsafe_code)]
 pub mod sync;
 #[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
 pub mod time;

@@ -27,7 +27,7 @@ impl PhysAddr {
     }
     /// True when the address sits on a page boundary.
     pub const fn is_page_aligned(self) -> bool {
-        self.0 % PAGE_SIZE == 0
+        self.0.is_multiple_of(PAGE_SIZE)
     }
 }
 
@@ -46,7 +46,7 @@ impl VirtAddr {
     }
     /// True when the address sits on a page boundary.
     pub const fn is_page_aligned(self) -> bool {
-        self.0 % PAGE_SIZE == 0
+        self.0.is_multiple_of(PAGE_SIZE)
     }
 }
 

@@ -5,5 +5,21 @@ pub mod frame;
 pub mod pagetable;
 pub mod pte;
 pub mod slab;
+pub mod va_range;
+
+#[cfg(target_os = "none")]
+pub mod heap;
+#[cfg(target_os = "none")]
+pub mod kernel_space;
+#[cfg(target_os = "none")]
+mod setup;
+#[cfg(target_os = "none")]
+pub mod vmalloc;
 
 pub use addr::{align_down, align_up, OutOfMemory, PhysAddr, VirtAddr, KERNEL_BASE, PAGE_SIZE};
+#[cfg(target_os = "none")]
+pub use setup::{init, MemInitError};
+
+/// Start of the kernel's `vmap` area: virtually contiguous mappings of any
+/// frames, far above the linear map (which covers the first GiBs of the upper half).
+pub const VMAP_BASE: usize = KERNEL_BASE + (256 << 30);

@@ -1,0 +1,112 @@
+//! Exception entry: the vector table, the saved-context frame and the dispatch to kernel handlers.
+
+use aarch64_cpu::asm::barrier;
+use aarch64_cpu::registers::{Readable, Writeable, ESR_EL1, FAR_EL1, VBAR_EL1};
+
+/// The interrupted context, as `vectors.s` saves it on the stack.
+///
+/// Invariant: the layout matches the stores in `vectors.s` (checked by `FRAME_BYTES`).
+#[repr(C)]
+#[derive(Debug)]
+pub struct TrapFrame {
+    /// General registers x0..x30.
+    pub x: [u64; 31],
+    /// The EL0 stack pointer.
+    pub sp_el0: u64,
+    /// Where the exception was taken (the faulting or interrupted instruction).
+    pub elr: u64,
+    /// The saved program status.
+    pub spsr: u64,
+    /// Frame record {x29, elr} linking backtraces through the exception.
+    frame_record: [u64; 2],
+}
+
+/// Bytes of a `TrapFrame` (a multiple of 16, as the stack requires).
+pub const FRAME_BYTES: usize = core::mem::size_of::<TrapFrame>();
+const _: () = assert!(FRAME_BYTES == 18 * 16);
+
+core::arch::global_asm!(include_str!("vectors.s"), FRAME_BYTES = const FRAME_BYTES);
+
+/// Which of the 16 vectors was taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// From EL1 while using SP_EL0 (the kernel never does).
+    CurrentElSp0,
+    /// From the kernel itself.
+    CurrentEl,
+    /// From an AArch64 task at EL0.
+    LowerEl64,
+    /// From an AArch32 task (mica runs none).
+    LowerEl32,
+}
+
+/// The kind of exception within an origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Synchronous: faults, system calls, breakpoints.
+    Sync,
+    /// An interrupt.
+    Irq,
+    /// A fast interrupt (unused).
+    Fiq,
+    /// A system error (asynchronous abort).
+    SError,
+}
+
+/// Everything a handler needs to know about an exception it did not expect.
+#[derive(Clone, Copy, Debug)]
+pub struct Fault {
+    /// Where it came from.
+    pub origin: Origin,
+    /// What kind it is.
+    pub kind: Kind,
+    /// ESR_EL1 at entry.
+    pub esr: u64,
+    /// FAR_EL1 at entry.
+    pub far: u64,
+    /// ELR_EL1 at entry.
+    pub elr: u64,
+    /// The frame pointer of the frame record built at entry.
+    pub fp: u64,
+}
+
+/// Installs the vector table on this core.
+pub fn init() {
+    extern "C" {
+        static exception_vectors: u8;
+    }
+    // Taking the address of the linker-placed table needs no dereference.
+    let base = core::ptr::addr_of!(exception_vectors) as u64;
+    VBAR_EL1.set(base);
+    barrier::isb(barrier::SY);
+}
+
+/// Called by `vectors.s` with the saved frame and the vector number (0..16).
+#[no_mangle]
+extern "C" fn exception_dispatch(frame: &mut TrapFrame, vector: u64) {
+    let origin = match vector / 4 {
+        0 => Origin::CurrentElSp0,
+        1 => Origin::CurrentEl,
+        2 => Origin::LowerEl64,
+        _ => Origin::LowerEl32,
+    };
+    let kind = match vector % 4 {
+        0 => Kind::Sync,
+        1 => Kind::Irq,
+        2 => Kind::Fiq,
+        _ => Kind::SError,
+    };
+    if kind == Kind::Irq && origin == Origin::CurrentEl {
+        crate::irq::handle();
+        return;
+    }
+    let fault = Fault {
+        origin,
+        kind,
+        esr: ESR_EL1.get(),
+        far: FAR_EL1.get(),
+        elr: frame.elr,
+        fp: core::ptr::addr_of!(frame.frame_record) as u64,
+    };
+    crate::panic::kernel_fault(&fault)
+}

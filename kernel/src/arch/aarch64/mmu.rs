@@ -1,0 +1,41 @@
+//! MMU control: installing the kernel's page tables in TTBR1 and TLB maintenance.
+
+use super::boot::{TCR, TCR_EPD0};
+use aarch64_cpu::asm::barrier;
+use aarch64_cpu::registers::{Writeable, TCR_EL1, TTBR0_EL1, TTBR1_EL1};
+use core::arch::asm;
+
+/// Makes `root` (a physical address of an L1 table) the kernel's upper-half
+/// tables and stops walks through TTBR0, which now has no user space.
+pub fn install_kernel_tables(root: usize) {
+    barrier::dsb(barrier::ISHST); // table writes visible to the walker first
+    TTBR1_EL1.set(root as u64);
+    TTBR0_EL1.set(0);
+    TCR_EL1.set(TCR | TCR_EPD0);
+    barrier::isb(barrier::SY);
+    flush_tlb_all();
+}
+
+/// Invalidates every TLB entry of this core (all ASIDs, EL1&0).
+pub fn flush_tlb_all() {
+    // SAFETY: TLB invalidation changes no memory; the barriers order it
+    // against the table updates before and the accesses after.
+    unsafe {
+        asm!(
+            "dsb ishst",
+            "tlbi vmalle1",
+            "dsb ish",
+            "isb",
+            options(nostack, preserves_flags)
+        )
+    };
+}
+
+/// Invalidates the TLB entries for one page of kernel (global) address space.
+pub fn flush_tlb_kernel_page(va: usize) {
+    let operand = (va >> 12) & ((1 << 44) - 1);
+    // SAFETY: as in `flush_tlb_all`: invalidation changes no memory.
+    unsafe {
+        asm!("dsb ishst", "tlbi vaae1, {}", "dsb ish", "isb", in(reg) operand, options(nostack, preserves_flags))
+    };
+}

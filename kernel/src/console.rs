@@ -1,0 +1,46 @@
+//! The kernel console: the PL011, polled, until a UART server takes it over.
+
+use crate::dev::{gpio::Gpio, pl011::Pl011};
+use crate::sync::IrqMutex;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+/// The console baud rate (the Pi's and every terminal's default).
+pub const BAUD: u32 = 115_200;
+
+static READY: AtomicBool = AtomicBool::new(false);
+/// Serialises writers so lines do not interleave; the panic path bypasses it.
+static WRITE_LOCK: IrqMutex<()> = IrqMutex::new(());
+
+/// Routes the PL011 to GPIO 14/15 and programs it for `BAUD` from `uart_clock_hz`.
+/// Returns whether the baud rate could be set (else the firmware's setting stays).
+pub fn init(uart_clock_hz: u32) -> bool {
+    Gpio::kernel().route_pl011();
+    let baud_set = Pl011::kernel().init(uart_clock_hz, BAUD);
+    READY.store(true, Ordering::Release);
+    baud_set
+}
+
+/// Writes `s` to the console (nothing happens before `init`).
+pub fn write_str(s: &str) {
+    if READY.load(Ordering::Acquire) {
+        let _serialised = WRITE_LOCK.lock();
+        Pl011::kernel().write_str(s);
+    }
+}
+
+/// Writes `s` without taking the lock: for panic reports, which must get out
+/// even if the panicking code held it. Before `init` it relies on the
+/// firmware's (or QEMU's) UART set-up.
+pub fn write_str_unlocked(s: &str) {
+    Pl011::kernel().write_str(s);
+}
+
+/// A `core::fmt::Write` for the panic path.
+pub struct PanicWriter;
+
+impl core::fmt::Write for PanicWriter {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        write_str_unlocked(s);
+        Ok(())
+    }
+}
