@@ -78,11 +78,14 @@ doc: deps
 	$(CARGO) doc --no-deps -p abi -p ksyms
 	$(CARGO) doc --no-deps -p kernel --target $(TARGET) --document-private-items
 
+# QEMU waits for gdb on :1234; the console goes to a file so gdb owns the terminal.
 gdb: kernel
 	@tools/ensure-deps.sh qemu gdb
-	$(QEMU) $(QEMU_ARGS) -serial mon:stdio -kernel $(BUILD)/kernel8.img -s -S & \
+	@echo "mica: console output goes to $(BUILD)/gdb-console.log (tail -f it in another terminal)"
+	$(QEMU) $(QEMU_ARGS) -monitor none -serial file:$(BUILD)/gdb-console.log -kernel $(BUILD)/kernel8.img -s -S & \
+	qemu_pid=$$!; \
 	gdb-multiarch -q $(BUILD)/kernel.elf -ex 'set architecture aarch64' -ex 'target remote :1234'; \
-	kill %1 2>/dev/null || true
+	kill $$qemu_pid 2>/dev/null || true
 
 clean:
 	$(CARGO) clean

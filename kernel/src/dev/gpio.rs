@@ -43,9 +43,8 @@ impl Gpio {
             // SAFETY: `board::GPIO_BASE` is this block's base inside the peripheral
             // window, mapped as device memory for the kernel's life; `Once` makes
             // this the only instance. The kernel touches only pins 14 and 15.
-            Self {
-                regs: unsafe { super::Mmio::kernel(crate::board::GPIO_BASE) },
-            }
+            let regs = unsafe { super::Mmio::kernel(crate::board::GPIO_BASE) };
+            Self { regs }
         })
     }
 

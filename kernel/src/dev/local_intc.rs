@@ -31,9 +31,8 @@ impl LocalIntc {
             // SAFETY: `board::LOCAL_PERIPHERAL_BASE` is this block's base inside the peripheral
             // window, mapped as device memory for the kernel's life; `Once` makes
             // this the only instance. Only `irq` programs it.
-            Self {
-                regs: unsafe { super::Mmio::kernel(crate::board::LOCAL_PERIPHERAL_BASE) },
-            }
+            let regs = unsafe { super::Mmio::kernel(crate::board::LOCAL_PERIPHERAL_BASE) };
+            Self { regs }
         })
     }
 

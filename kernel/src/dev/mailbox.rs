@@ -65,9 +65,8 @@ impl Mailbox {
             // SAFETY: `board::MAILBOX_BASE` is this block's base inside the peripheral
             // window, mapped as device memory for the kernel's life; `Once` makes
             // this the only instance. Only `firmware` uses the mailbox.
-            Self {
-                regs: unsafe { super::Mmio::kernel(crate::board::MAILBOX_BASE) },
-            }
+            let regs = unsafe { super::Mmio::kernel(crate::board::MAILBOX_BASE) };
+            Self { regs }
         })
     }
 

@@ -78,9 +78,8 @@ impl Pl011 {
             // SAFETY: `board::PL011_BASE` is this block's base inside the peripheral
             // window, mapped as device memory for the kernel's life; `Once` makes
             // this the only instance. The kernel drives this UART only until a server claims it.
-            Self {
-                regs: unsafe { super::Mmio::kernel(crate::board::PL011_BASE) },
-            }
+            let regs = unsafe { super::Mmio::kernel(crate::board::PL011_BASE) };
+            Self { regs }
         })
     }
 

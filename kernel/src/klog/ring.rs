@@ -3,56 +3,19 @@
 //! As in Linux's printk ring, each record has a sequence number, a timestamp,
 //! a level and one line of UTF-8; when full, the oldest records are
 //! overwritten, and a reader learns from the gap in sequence numbers how many
-//! it missed. A record is `[text_len: u16][level: u8][flags: u8][seq: u64]
-//! [time_ns: u64][text]`, little-endian. A record never straddles the end of
-//! the array: the rest of the array becomes padding, marked by a `text_len` of
-//! `0xFFFF` when a header fits there and implied when not.
+//! it missed. How records and padding are laid out in the array is in `ring/record.rs`.
+
+mod record;
+mod writer;
 
 use core::fmt::{self, Write};
 
 use super::level::Level;
-
-/// Bytes of a record header in front of its text.
-pub const HEADER_BYTES: usize = 20;
+pub use record::{format_line, Record, HEADER_BYTES};
+use writer::BoundedWriter;
 
 /// The longest record (header and text) any ring stores, as Linux's 1024-byte line limit.
 pub const MAX_RECORD_LIMIT_BYTES: usize = 1024;
-
-/// `text_len` value that marks padding up to the end of the array.
-const PAD_MARKER: u16 = u16::MAX;
-
-/// Flag bit: the text was cut to fit a record.
-const FLAG_TRUNCATED: u8 = 1 << 0;
-
-/// One log record, borrowed from the ring.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Record<'a> {
-    /// Sequence number: 0 for the first record ever pushed, then +1 per record.
-    pub seq: u64,
-    /// When the record was logged, in nanoseconds since boot.
-    pub time_ns: u64,
-    /// The record's printk level.
-    pub level: Level,
-    /// The message, without a trailing newline.
-    pub text: &'a str,
-    /// True when the message was longer than a record and was cut at a char boundary.
-    pub truncated: bool,
-}
-
-/// Writes `record` as one line in Linux's style, without a trailing newline.
-///
-/// `[    1.234567] text`: seconds since boot with six decimals, the seconds
-/// right-aligned in at least five columns. With `raw`, the level number goes
-/// in front as `dmesg -r` prints it: `<6>[    1.234567] text`.
-pub fn format_line(record: &Record<'_>, raw: bool, out: &mut impl Write) -> fmt::Result {
-    if raw {
-        write!(out, "<{}>", record.level.as_u8())?;
-    }
-    let secs = record.time_ns / 1_000_000_000;
-    let micros = record.time_ns % 1_000_000_000 / 1_000;
-    write!(out, "[{secs:>5}.{micros:06}] ")?;
-    out.write_str(record.text)
-}
 
 /// A log ring of `N` bytes holding variable-length records; no heap, so it can live in a static.
 ///
@@ -209,8 +172,7 @@ impl<const N: usize> LogRing<N> {
                 if pad_bytes > 0 {
                     // Readers infer padding from a short remainder, so only a full header needs a marker.
                     if pad_bytes >= HEADER_BYTES {
-                        self.buf[self.tail..self.tail + 2]
-                            .copy_from_slice(&PAD_MARKER.to_le_bytes());
+                        self.write_pad_marker(self.tail);
                     }
                     self.tail = 0;
                     self.used_bytes += pad_bytes;
@@ -240,12 +202,7 @@ impl<const N: usize> LogRing<N> {
         let (len_bytes, truncated) = (writer.len_bytes, writer.truncated);
         debug_assert!(off == self.tail && len_bytes <= Self::MAX_TEXT_BYTES);
         let seq = self.next_seq;
-        let header = &mut self.buf[off..start];
-        header[0..2].copy_from_slice(&(len_bytes as u16).to_le_bytes());
-        header[2] = level.as_u8();
-        header[3] = if truncated { FLAG_TRUNCATED } else { 0 };
-        header[4..12].copy_from_slice(&seq.to_le_bytes());
-        header[12..20].copy_from_slice(&time_ns.to_le_bytes());
+        self.write_header(off, len_bytes, level, truncated, seq, time_ns);
         let rec_bytes = HEADER_BYTES + len_bytes;
         self.tail = (off + rec_bytes) % N;
         self.used_bytes += rec_bytes;
@@ -270,48 +227,6 @@ impl<const N: usize> LogRing<N> {
         if pad_bytes > 0 {
             self.head = 0;
             self.used_bytes -= pad_bytes;
-        }
-    }
-
-    /// Bytes of padding starting at `off` (running to the end of the array), or 0 if a record starts there.
-    fn padding_at(&self, off: usize) -> usize {
-        let room_to_end = N - off;
-        if room_to_end < HEADER_BYTES || self.read_u16(off) == PAD_MARKER {
-            room_to_end
-        } else {
-            0
-        }
-    }
-
-    /// The text length of the record at `off`.
-    fn text_len_at(&self, off: usize) -> usize {
-        usize::from(self.read_u16(off))
-    }
-
-    fn read_u16(&self, off: usize) -> u16 {
-        u16::from_le_bytes([self.buf[off], self.buf[off + 1]])
-    }
-
-    fn read_u64(&self, off: usize) -> u64 {
-        let mut bytes = [0; 8];
-        bytes.copy_from_slice(&self.buf[off..off + 8]);
-        u64::from_le_bytes(bytes)
-    }
-
-    /// Decodes the record at `off`, which must be a record start.
-    fn record_at(&self, off: usize) -> Record<'_> {
-        let len_bytes = self.text_len_at(off);
-        let level = Level::from_u8(self.buf[off + 2]);
-        debug_assert!(level.is_some(), "log record with a bad level");
-        let start = off + HEADER_BYTES;
-        let text = core::str::from_utf8(&self.buf[start..start + len_bytes]);
-        debug_assert!(text.is_ok(), "log record with bad UTF-8");
-        Record {
-            seq: self.read_u64(off + 4),
-            time_ns: self.read_u64(off + 12),
-            level: level.unwrap_or(Level::Err),
-            text: text.unwrap_or("<bad UTF-8>"),
-            truncated: self.buf[off + 3] & FLAG_TRUNCATED != 0,
         }
     }
 }
@@ -362,75 +277,6 @@ impl<'a, const N: usize> Iterator for Iter<'a, N> {
         let left =
             usize::try_from(self.ring.next_seq.saturating_sub(self.seq)).unwrap_or(usize::MAX);
         (left, Some(left))
-    }
-}
-
-/// Formats into at most `cap_bytes`, cutting at a char boundary; measures only when it has no buffer.
-///
-/// A `'\n'` ending a piece is held back until more text follows, so the
-/// final one is dropped before, not after, the length limit applies.
-struct BoundedWriter<'a> {
-    buf: Option<&'a mut [u8]>,
-    cap_bytes: usize,
-    len_bytes: usize,
-    truncated: bool,
-    held_newline: bool,
-}
-
-impl<'a> BoundedWriter<'a> {
-    fn new(buf: Option<&'a mut [u8]>, cap_bytes: usize) -> Self {
-        debug_assert!(buf.as_ref().is_none_or(|b| b.len() == cap_bytes));
-        BoundedWriter {
-            buf,
-            cap_bytes,
-            len_bytes: 0,
-            truncated: false,
-            held_newline: false,
-        }
-    }
-
-    /// Appends as much of `s` as fits, ending on a char boundary.
-    fn put(&mut self, s: &str) -> fmt::Result {
-        let room_bytes = self.cap_bytes - self.len_bytes;
-        let take_bytes = if s.len() <= room_bytes {
-            s.len()
-        } else {
-            self.truncated = true;
-            s.floor_char_boundary(room_bytes)
-        };
-        if let Some(buf) = self.buf.as_deref_mut() {
-            buf[self.len_bytes..self.len_bytes + take_bytes]
-                .copy_from_slice(&s.as_bytes()[..take_bytes]);
-        }
-        self.len_bytes += take_bytes;
-        if self.truncated {
-            Err(fmt::Error)
-        } else {
-            Ok(())
-        }
-    }
-}
-
-impl Write for BoundedWriter<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        // Once cut, later pieces must not be appended after the gap.
-        if self.truncated {
-            return Err(fmt::Error);
-        }
-        if s.is_empty() {
-            return Ok(());
-        }
-        if self.held_newline {
-            self.held_newline = false;
-            self.put("\n")?;
-        }
-        let (body, newline) = match s.strip_suffix('\n') {
-            Some(body) => (body, true),
-            None => (s, false),
-        };
-        self.put(body)?;
-        self.held_newline = newline;
-        Ok(())
     }
 }
 

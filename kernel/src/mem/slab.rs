@@ -12,8 +12,11 @@ use core::ptr::NonNull;
 
 use super::addr::{align_up, OutOfMemory, PAGE_SIZE};
 
+mod page;
 #[path = "slab_typed.rs"]
 mod typed;
+
+use page::{FreeSlot, Kind, SlabHeader, SlabList, SLAB_MAGIC};
 pub use typed::TypedCache;
 
 /// Where caches get their pages.
@@ -62,82 +65,6 @@ pub struct CacheStats {
     pub slabs_partial: usize,
     /// Slabs with no slot in use.
     pub slabs_empty: usize,
-}
-
-/// A free slot: its first word links to the next free slot of the same slab.
-struct FreeSlot {
-    next: Option<NonNull<FreeSlot>>,
-}
-
-/// The start of every slab page.
-///
-/// Invariants: `in_use` slots are handed out and the other `objects_per_slab - in_use` are on
-/// `free`; the slab is on the list its `in_use` selects ([`ObjectCache::list_of`]).
-#[repr(C)]
-struct SlabHeader {
-    prev: Option<NonNull<SlabHeader>>,
-    next: Option<NonNull<SlabHeader>>,
-    free: Option<NonNull<FreeSlot>>,
-    in_use: usize,
-    /// `SLAB_MAGIC ^ slot_size`: tells a slab of this cache from anything else in a bad free.
-    magic: usize,
-}
-
-const SLAB_MAGIC: usize = 0x51AB_CAFE;
-
-/// Which list a slab is on.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Empty,
-    Partial,
-    Full,
-}
-
-/// An intrusive doubly linked list of slabs, threaded through their headers.
-struct SlabList {
-    head: Option<NonNull<SlabHeader>>,
-    len: usize,
-}
-
-impl SlabList {
-    const fn new() -> Self {
-        Self { head: None, len: 0 }
-    }
-
-    /// # Safety
-    ///
-    /// `slab` points to a live header on no list.
-    unsafe fn push(&mut self, mut slab: NonNull<SlabHeader>) {
-        // SAFETY: the caller gives a live header no list refers to; the old head is live too.
-        unsafe {
-            slab.as_mut().prev = None;
-            slab.as_mut().next = self.head;
-            if let Some(mut head) = self.head {
-                head.as_mut().prev = Some(slab);
-            }
-        }
-        self.head = Some(slab);
-        self.len += 1;
-    }
-
-    /// # Safety
-    ///
-    /// `slab` points to a live header on this list.
-    unsafe fn remove(&mut self, slab: NonNull<SlabHeader>) {
-        debug_assert!(self.len > 0, "removing from an empty slab list");
-        // SAFETY: `slab` is on this list, so it and its neighbours are live headers.
-        unsafe {
-            let (prev, next) = (slab.as_ref().prev, slab.as_ref().next);
-            match prev {
-                Some(mut p) => p.as_mut().next = next,
-                None => self.head = next,
-            }
-            if let Some(mut n) = next {
-                n.as_mut().prev = prev;
-            }
-        }
-        self.len -= 1;
-    }
 }
 
 /// A cache of objects of one size and alignment (untyped; see [`TypedCache`]).

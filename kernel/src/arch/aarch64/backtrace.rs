@@ -10,7 +10,7 @@ pub const MAX_FRAMES: usize = 32;
 pub fn walk(mut fp: usize, stack: (usize, usize), mut visit: impl FnMut(usize, usize)) {
     for index in 0..MAX_FRAMES {
         let record_fits = fp >= stack.0 && fp.checked_add(16).is_some_and(|end| end <= stack.1);
-        if fp == 0 || fp % 8 != 0 || !record_fits {
+        if fp == 0 || !fp.is_multiple_of(8) || !record_fits {
             return;
         }
         // SAFETY: `[fp, fp + 16)` lies inside the given stack, which is mapped

@@ -10,6 +10,7 @@ pub const MAIR: u64 = crate::mem::pte::MAIR_EL1_VALUE;
 
 /// TCR_EL1: 39-bit VA in both halves, 4 KiB granule, inner-shareable WBWA walks,
 /// 40-bit PA (the Cortex-A53's; `mem::pte::PA_BITS`), 16-bit ASIDs taken from TTBR0.
+#[allow(clippy::identity_op)] // every field is spelled out, zeros included
 pub const TCR: u64 = 25                 // T0SZ
     | (0b01 << 8) | (0b01 << 10)        // IRGN0, ORGN0: write-back write-allocate
     | (0b11 << 12)                      // SH0: inner shareable
@@ -38,6 +39,7 @@ pub const SCTLR_MMU_ON: u64 = SCTLR_RES1
 
 /// Boot 2 MiB block for RAM: valid block, AttrIndx 0, inner shareable, AF, UXN.
 /// (Only the boot tables use raw bits; everything later goes through `mem::pte`.)
+#[allow(clippy::identity_op)] // AttrIndx 0 spelled out
 const BOOT_BLOCK_NORMAL: u64 = 0b01 | (0 << 2) | (0b11 << 8) | (1 << 10) | (1 << 54);
 /// Boot block for device memory: AttrIndx 1 (nGnRnE), AF, PXN, UXN.
 const BOOT_BLOCK_DEVICE: u64 = 0b01 | (1 << 2) | (1 << 10) | (1 << 53) | (1 << 54);
