@@ -39,6 +39,8 @@ pub mod panic;
 pub mod symbols;
 #[forbid(unsafe_code)]
 pub mod sync;
+#[cfg(test)]
+mod test_rng;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
 pub mod time;

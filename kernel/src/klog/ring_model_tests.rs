@@ -5,21 +5,7 @@ use std::collections::VecDeque;
 use std::string::String;
 use std::vec::Vec;
 
-/// xorshift64*: a small deterministic PRNG so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use crate::test_rng::Rng;
 
 /// What the model expects a record to hold.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,12 +100,12 @@ impl Model {
 /// Random text of 0..max_bytes bytes mixing 1-, 2-, 3- and 4-byte chars and newlines.
 fn random_text(rng: &mut Rng, max_bytes: u64) -> String {
     const CHARS: [char; 7] = ['a', 'Z', ' ', '\n', 'é', '€', '😀'];
-    let target = rng.below(max_bytes + 1) as usize;
+    let target = rng.below_u64(max_bytes + 1) as usize;
     let mut s = String::new();
     while s.len() < target {
-        s.push(CHARS[rng.below(CHARS.len() as u64) as usize]);
+        s.push(CHARS[rng.below_u64(CHARS.len() as u64) as usize]);
     }
-    if rng.below(8) == 0 {
+    if rng.below_u64(8) == 0 {
         s.push('\n');
     }
     s
@@ -140,12 +126,12 @@ fn check_against_model<const N: usize>(seed: u64, pushes: usize) {
     let mut reader_missed = 0u64;
     for i in 0..pushes {
         let text = random_text(&mut rng, max_text as u64 + 64);
-        let level = Level::ALL[rng.below(8) as usize];
-        let time_ns = i as u64 * 1_000 + rng.below(1_000);
-        let seq = if rng.below(2) == 0 {
+        let level = Level::ALL[rng.below_u64(8) as usize];
+        let time_ns = i as u64 * 1_000 + rng.below_u64(1_000);
+        let seq = if rng.below_u64(2) == 0 {
             ring.push(level, time_ns, &text)
         } else {
-            let split = text.floor_char_boundary(rng.below(text.len() as u64 + 1) as usize);
+            let split = text.floor_char_boundary(rng.below_u64(text.len() as u64 + 1) as usize);
             let (a, b) = text.split_at(split);
             ring.push_fmt(level, time_ns, format_args!("{a}{b}"))
         };
@@ -173,7 +159,7 @@ fn check_against_model<const N: usize>(seed: u64, pushes: usize) {
         assert_eq!(ring.tail, model.tail, "ring and model place records alike");
 
         // An incremental reader, like `dmesg -w`, reading now and then.
-        if rng.below(7) == 0 {
+        if rng.below_u64(7) == 0 {
             reader_missed += ring.missed_since(reader_seq);
             for r in ring.iter_from(reader_seq) {
                 assert!(r.seq >= reader_seq);

@@ -75,17 +75,7 @@ fn holds(ptr: NonNull<u8>, len: usize, tag: usize) -> bool {
         .all(|b| *b == tag as u8)
 }
 
-/// A small deterministic PRNG (xorshift64*), so failures replay.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
-    }
-}
+use crate::test_rng::Rng;
 
 static GLOBAL_CACHE: spin::Mutex<ObjectCache> =
     spin::Mutex::new(match ObjectCache::new("global", 48, 16) {
