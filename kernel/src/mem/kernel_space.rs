@@ -31,10 +31,9 @@ impl TableMemory for FrameTables<'_> {
     fn table(&mut self, table: PhysAddr) -> &mut [u64; ENTRIES_PER_TABLE] {
         debug_assert!(table.is_page_aligned());
         let va = table.to_virt().as_usize();
-        // SAFETY: `table` is a frame this page table took from the frame allocator
-        // (so nothing else owns it), it lies in RAM, which the linear map covers
-        // read-write, and the `&mut self` borrow makes this the only reference
-        // handed out until it ends.
+        // `table` is a frame this page table took from the frame allocator.
+        // SAFETY: nothing else owns that frame, the linear map covers it read-write,
+        // and the `&mut self` borrow makes this the only reference until it ends.
         unsafe { &mut *(va as *mut [u64; ENTRIES_PER_TABLE]) }
     }
 }

@@ -73,10 +73,9 @@ static KSYMS_RESERVED: [u8; KSYMS_BYTES] = [0; KSYMS_BYTES];
 pub fn ksyms_blob() -> &'static [u8] {
     let start = addr_of!(__ksyms_start);
     let len_bytes = addr_of!(__ksyms_end) as usize - start as usize;
-    // SAFETY: the linker script brackets the `.ksyms` output section with these two
-    // symbols; the section is part of the loaded image, mapped read-only for the
-    // kernel's whole life and never written after the build, so a shared
-    // 'static slice over it is valid. Reading it through the linker symbols (not
-    // the Rust static) keeps the compiler from assuming it is all zeros.
+    // The linker script brackets `.ksyms` with these symbols; reading through them
+    // (not the Rust static) keeps the compiler from assuming the table is zeros.
+    // SAFETY: the section is loaded with the image, mapped read-only for the
+    // kernel's life and never written after the build: a 'static slice is valid.
     unsafe { core::slice::from_raw_parts(start, len_bytes) }
 }
