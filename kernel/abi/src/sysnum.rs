@@ -1,0 +1,167 @@
+//! Syscall numbers, one per operation, each documented with its registers.
+
+/// The operations of the kernel. The number goes in `x8`.
+///
+/// Unless a variant says otherwise, `x0` returns the [`crate::Error`] code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u64)]
+pub enum Sysnum {
+    /// Writes to the kernel log. `x0` = pointer, `x1` = length (at most 1024
+    /// bytes, UTF-8), `x2` = printk level (0 emerg .. 7 debug).
+    /// Errors: `BadAddress`, `InvalidArgument`.
+    Log = 0,
+    /// Ends the calling task. `x0` = exit code. Its supervisor receives an
+    /// [`crate::label::EXIT`] message; the IPC buffer's first `x1` bytes (at
+    /// most a page) travel with it, e.g. a panic message. Does not return.
+    Exit = 1,
+    /// Gives up the rest of the time slice to tasks of the same priority.
+    Yield = 2,
+    /// Sleeps at least `x0` nanoseconds (the `msleep` case; others run meanwhile).
+    Sleep = 3,
+    /// Reports a system figure: `x0` = [`crate::InfoKind`]; `x1` returns it.
+    SysInfo = 4,
+    /// Maps `x1` pages of zeroed memory, virtually contiguous. `x0` = address
+    /// (page aligned, in the user range) or 0 to let the kernel choose;
+    /// `x2` = 1 for writable. `x1` returns the address.
+    /// Errors: `InvalidArgument`, `AlreadyMapped`, `OutOfMemory`.
+    MapAnon = 5,
+    /// Unmaps `x1` pages at `x0` and frees what only this mapping held.
+    /// Errors: `InvalidArgument`, `NotMapped`.
+    Unmap = 6,
+    /// Creates a shareable memory region of `x0` pages (zeroed); `x1` returns a
+    /// handle with MAP, WRITE, DUP and GRANT rights. Pass the handle in a message
+    /// to share the memory. Errors: `InvalidArgument`, `OutOfMemory`, `TableFull`.
+    MemCreate = 7,
+    /// Maps the region `x0` at `x1` (0: kernel chooses); `x2` = 1 for writable
+    /// (needs WRITE). `x1` returns the address. Errors: `InvalidHandle`,
+    /// `WrongType`, `NoRights`, `AlreadyMapped`, `OutOfMemory`.
+    MemMap = 8,
+    /// Creates an endpoint; `x1` returns a handle with all rights.
+    EndpointCreate = 9,
+    /// Creates a notification; `x1` returns a handle with all rights.
+    NotificationCreate = 10,
+    /// Duplicates handle `x0` with rights `x1 & its rights` and, if `x2` is not
+    /// 0, badge `x2` (only on an unbadged endpoint or notification). Needs DUP.
+    /// `x1` returns the new handle.
+    HandleDup = 11,
+    /// Closes handle `x0`.
+    HandleClose = 12,
+    /// Sends a message on endpoint `x0` (SEND right) and waits for the reply,
+    /// with the registers of the table in the crate docs. `x6` = timeout.
+    /// If [`crate::MsgInfo::handle`] is set, that handle (GRANT right on the
+    /// endpoint) moves to the receiver. Errors: `InvalidHandle`, `NoRights`,
+    /// `TimedOut`, `PeerGone`, `TooLarge`.
+    Call = 13,
+    /// Sends a message on endpoint `x0` and waits only until it is received.
+    Send = 14,
+    /// Waits for a message on endpoint `x0` (RECV right), or for a signal on
+    /// the notification bound to this thread. `x6` = timeout; returns the
+    /// message and, in `x6`, the sender's badge.
+    Recv = 15,
+    /// Replies to the caller this thread last received from (message in
+    /// `x1`..`x5`). Errors: `NoReplyTarget` if there is none or it is gone.
+    Reply = 16,
+    /// Replies, then receives on endpoint `x0`, in one call: a server's loop.
+    ReplyRecv = 17,
+    /// Sets bits `x1` on notification `x0` (SEND right); never blocks.
+    Signal = 18,
+    /// Waits until notification `x0` (RECV right) has bits set, takes and
+    /// returns them in `x1`. `x6` = timeout.
+    Wait = 19,
+    /// Binds notification `x0` to the calling thread, so `Recv` also wakes on
+    /// it (label [`crate::label::NOTIFICATION`]). 0 unbinds.
+    NotificationBind = 20,
+    /// Starts a task from an ELF image: `x0` points at a [`crate::SpawnArgs`].
+    /// `x1` returns a task handle, `x2` the task id. Errors: `BadAddress`,
+    /// `BadElf`, `InvalidArgument`, `OutOfMemory`, `InvalidHandle`, `NoRights`.
+    TaskSpawn = 21,
+    /// Stops task `x0` (CONTROL right) and frees everything it owns.
+    TaskKill = 22,
+}
+
+impl Sysnum {
+    /// Every operation, in number order.
+    pub const ALL: [Sysnum; 23] = [
+        Sysnum::Log,
+        Sysnum::Exit,
+        Sysnum::Yield,
+        Sysnum::Sleep,
+        Sysnum::SysInfo,
+        Sysnum::MapAnon,
+        Sysnum::Unmap,
+        Sysnum::MemCreate,
+        Sysnum::MemMap,
+        Sysnum::EndpointCreate,
+        Sysnum::NotificationCreate,
+        Sysnum::HandleDup,
+        Sysnum::HandleClose,
+        Sysnum::Call,
+        Sysnum::Send,
+        Sysnum::Recv,
+        Sysnum::Reply,
+        Sysnum::ReplyRecv,
+        Sysnum::Signal,
+        Sysnum::Wait,
+        Sysnum::NotificationBind,
+        Sysnum::TaskSpawn,
+        Sysnum::TaskKill,
+    ];
+
+    /// Decodes `x8`; `None` for a number no operation has.
+    pub fn from_raw(raw: u64) -> Option<Sysnum> {
+        Self::ALL.get(usize::try_from(raw).ok()?).copied()
+    }
+
+    /// The operation's name in lower case, as the docs and logs spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sysnum::Log => "log",
+            Sysnum::Exit => "exit",
+            Sysnum::Yield => "yield",
+            Sysnum::Sleep => "sleep",
+            Sysnum::SysInfo => "sys_info",
+            Sysnum::MapAnon => "map_anon",
+            Sysnum::Unmap => "unmap",
+            Sysnum::MemCreate => "mem_create",
+            Sysnum::MemMap => "mem_map",
+            Sysnum::EndpointCreate => "endpoint_create",
+            Sysnum::NotificationCreate => "notification_create",
+            Sysnum::HandleDup => "handle_dup",
+            Sysnum::HandleClose => "handle_close",
+            Sysnum::Call => "call",
+            Sysnum::Send => "send",
+            Sysnum::Recv => "recv",
+            Sysnum::Reply => "reply",
+            Sysnum::ReplyRecv => "reply_recv",
+            Sysnum::Signal => "signal",
+            Sysnum::Wait => "wait",
+            Sysnum::NotificationBind => "notification_bind",
+            Sysnum::TaskSpawn => "task_spawn",
+            Sysnum::TaskKill => "task_kill",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_round_trip_and_are_dense() {
+        for (i, s) in Sysnum::ALL.iter().enumerate() {
+            assert_eq!(*s as u64, i as u64, "{} is out of order", s.name());
+            assert_eq!(Sysnum::from_raw(i as u64), Some(*s));
+        }
+        assert_eq!(Sysnum::from_raw(Sysnum::ALL.len() as u64), None);
+        assert_eq!(Sysnum::from_raw(u64::MAX), None);
+    }
+
+    #[test]
+    fn names_are_unique() {
+        for a in Sysnum::ALL {
+            for b in Sysnum::ALL {
+                assert!(a == b || a.name() != b.name());
+            }
+        }
+    }
+}
