@@ -57,7 +57,7 @@ qemu: kernel
 test: test-host kernel ktests test-system
 
 test-host: deps
-	$(CARGO) test -p abi -p ksyms -p mkimage -p kernel
+	$(CARGO) test -p abi -p ksyms -p mkimage -p kernel -p ulib
 	$(CARGO) test -p systest --lib
 
 test-system: kernel ktests
@@ -65,7 +65,7 @@ test-system: kernel ktests
 	MICA_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test -p systest --test '*'
 
 clippy: deps
-	$(CARGO) clippy -p abi -p ksyms -p mkimage -p kernel -p systest --all-targets -- -D warnings
+	$(CARGO) clippy -p abi -p ksyms -p mkimage -p kernel -p ulib -p systest --all-targets -- -D warnings
 	$(CARGO) clippy -p kernel --target $(TARGET) --bins --features ktest -- -D warnings
 
 fmt: deps

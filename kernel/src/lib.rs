@@ -13,7 +13,11 @@ pub mod dev;
 pub mod mem;
 
 #[forbid(unsafe_code)]
+pub mod arena;
+#[forbid(unsafe_code)]
 pub mod board;
+#[forbid(unsafe_code)]
+pub mod cap;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
 pub mod console;
@@ -25,22 +29,55 @@ pub mod firmware;
 pub mod init;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
+pub mod ipc;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
 pub mod irq;
 #[forbid(unsafe_code)]
 pub mod klog;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
+pub mod kstate;
 #[cfg(feature = "ktest")]
 #[forbid(unsafe_code)]
 pub mod ktest;
+#[forbid(unsafe_code)]
+pub mod loader;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
+pub mod object;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
 pub mod panic;
+#[forbid(unsafe_code)]
+pub mod sched;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
+pub mod spawn;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
 pub mod symbols;
 #[forbid(unsafe_code)]
 pub mod sync;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
+pub mod syscall;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
+pub mod task;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
+pub mod teardown;
 #[cfg(test)]
 mod test_rng;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
 pub mod time;
+#[forbid(unsafe_code)]
+pub mod time_queue;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
+pub mod trap;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
+pub mod umem;

@@ -1,12 +1,15 @@
 //! Memory management: frames (buddy), the kernel heap, object caches and page tables.
 
 pub mod addr;
+pub mod asid;
 pub mod frame;
 pub mod pagetable;
 pub mod pte;
 pub mod slab;
 pub mod va_range;
 
+#[cfg(target_os = "none")]
+mod frame_access;
 #[cfg(target_os = "none")]
 pub mod heap;
 #[cfg(target_os = "none")]
@@ -17,6 +20,8 @@ mod setup;
 pub mod vmalloc;
 
 pub use addr::{align_down, align_up, OutOfMemory, PhysAddr, VirtAddr, KERNEL_BASE, PAGE_SIZE};
+#[cfg(target_os = "none")]
+pub use frame_access::{copy_frame_prefix, read_frame, write_frame, zero_frame};
 #[cfg(target_os = "none")]
 pub use setup::{init, MemInitError};
 

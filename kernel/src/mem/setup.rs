@@ -5,7 +5,7 @@ use super::kernel_space::{self, Region, FRAMES};
 use super::pagetable::MapError;
 use super::pte::Attrs;
 use super::{heap, KERNEL_BASE};
-use crate::arch::aarch64::sections::Layout;
+use crate::arch::aarch64::sections::{self, Layout};
 use crate::dev::mailbox::MailboxError;
 use crate::{board, firmware, pr_info};
 
@@ -65,7 +65,9 @@ pub fn init(layout: Layout) -> Result<(), MemInitError> {
         (data.1 - data.0) >> 10
     );
 
-    let heap_start = pa_of(layout.image.1);
+    // The boot archive sits right after the image; the heap starts after it.
+    let archive_end = sections::boot_archive().map_or(layout.image.1, |a| a.as_ptr() as usize + a.len());
+    let heap_start = pa_of(align_up(archive_end, PAGE_SIZE));
     let frames_start = heap_start.as_usize() + heap::HEAP_BYTES;
     if frames_start >= ram_end {
         return Err(MemInitError::TooLittleRam {

@@ -1,5 +1,6 @@
-//! mkimage: the host build step after linking: writes System.map and embeds the kernel symbol table.
+//! mkimage: host build steps: embeds the kernel symbol table (and writes System.map), and writes the boot archive.
 
+mod cpio;
 mod elf;
 mod embed;
 mod map;
@@ -12,9 +13,12 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: mkimage symbols <kernel.elf> [--map <System.map>]
+       mkimage cpio <out.cpio> <name>=<path> ...
 
   symbols   encode the text symbols of <kernel.elf> into its .ksyms section (in place)
-            and, with --map, write every symbol to <System.map> in Linux's format";
+            and, with --map, write every symbol to <System.map> in Linux's format
+  cpio      write the boot archive <out.cpio> (cpio newc): each <path> becomes the
+            regular file <name> (mode 0755, mtime 0), in the order given";
 
 /// A parsed command line.
 #[derive(Debug, PartialEq, Eq)]
@@ -23,6 +27,11 @@ enum Command {
     Help,
     /// `mkimage symbols <elf> [--map <path>]`.
     Symbols { elf: String, map: Option<String> },
+    /// `mkimage cpio <out> <name>=<path> ...`: (name, path) pairs in order.
+    Cpio {
+        out: String,
+        members: Vec<(String, String)>,
+    },
 }
 
 /// Parses the arguments after the program name; Err is a usage error.
@@ -61,6 +70,24 @@ fn parse_args(args: Vec<OsString>) -> Result<Command, String> {
             let elf = elf.ok_or("missing <kernel.elf>")?;
             Ok(Command::Symbols { elf, map })
         }
+        Some("cpio") => {
+            let args: Vec<String> = args.collect();
+            if args.iter().any(|arg| arg == "-h" || arg == "--help") {
+                return Ok(Command::Help);
+            }
+            let (out, specs) = args.split_first().ok_or("missing <out.cpio>")?;
+            if out.starts_with('-') {
+                return Err(format!("unknown option {out}"));
+            }
+            let members = specs
+                .iter()
+                .map(|spec| cpio::parse_spec(spec))
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(Command::Cpio {
+                out: out.clone(),
+                members,
+            })
+        }
         Some(other) => Err(format!("unknown subcommand {other}")),
     }
 }
@@ -87,6 +114,27 @@ fn run_symbols(elf_path: &str, map_path: Option<&str>) -> Result<String, String>
     Ok(summary)
 }
 
+/// Runs `cpio`: reads every input first, so a missing file writes nothing.
+fn run_cpio(out: &str, members: &[(String, String)]) -> Result<String, String> {
+    let members = members
+        .iter()
+        .map(|(name, path)| {
+            let data = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+            Ok(cpio::Member {
+                name: name.clone(),
+                data,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let archive = cpio::write(&members)?;
+    std::fs::write(out, &archive).map_err(|e| format!("{out}: cannot write: {e}"))?;
+    Ok(format!(
+        "mkimage: {} files in {out} ({} bytes)",
+        members.len(),
+        archive.len()
+    ))
+}
+
 fn main() -> ExitCode {
     let command = match parse_args(std::env::args_os().skip(1).collect()) {
         Ok(command) => command,
@@ -100,16 +148,22 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Command::Symbols { elf, map } => match run_symbols(&elf, map.as_deref()) {
-            Ok(summary) => {
-                println!("{summary}");
-                ExitCode::SUCCESS
-            }
-            Err(message) => {
-                eprintln!("mkimage: error: {message}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Symbols { elf, map } => report(run_symbols(&elf, map.as_deref())),
+        Command::Cpio { out, members } => report(run_cpio(&out, &members)),
+    }
+}
+
+/// Prints a command's summary or error and turns it into the exit status.
+fn report(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("mkimage: error: {message}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -158,6 +212,47 @@ mod tests {
         ] {
             assert!(parse(args).is_err(), "{args:?} should be a usage error");
         }
+    }
+
+    #[test]
+    fn parses_the_cpio_subcommand() {
+        let pair = |name: &str, path: &str| (name.to_string(), path.to_string());
+        assert_eq!(
+            parse(&["cpio", "boot.cpio", "init=build/init.elf", "hello=h"]),
+            Ok(Command::Cpio {
+                out: "boot.cpio".to_string(),
+                members: vec![pair("init", "build/init.elf"), pair("hello", "h")],
+            })
+        );
+        assert_eq!(
+            parse(&["cpio", "empty.cpio"]),
+            Ok(Command::Cpio {
+                out: "empty.cpio".to_string(),
+                members: vec![],
+            })
+        );
+        assert_eq!(parse(&["cpio", "--help"]), Ok(Command::Help));
+        for args in [
+            &["cpio"][..],
+            &["cpio", "--out", "x=y"],
+            &["cpio", "out.cpio", "no-equals"],
+            &["cpio", "out.cpio", "/abs=path"],
+        ] {
+            assert!(parse(args).is_err(), "{args:?} should be a usage error");
+        }
+    }
+
+    #[test]
+    fn a_missing_cpio_input_writes_nothing() {
+        let out = std::env::temp_dir().join(format!("mkimage-{}-missing.cpio", std::process::id()));
+        let out = out.to_str().expect("utf-8 temp path");
+        let members = [("init".to_string(), "/nonexistent/init.elf".to_string())];
+        let err = run_cpio(out, &members).expect_err("missing input");
+        assert!(
+            err.starts_with("/nonexistent/init.elf: cannot read"),
+            "{err}"
+        );
+        assert!(!std::path::Path::new(out).exists());
     }
 
     #[test]

@@ -100,6 +100,10 @@ extern "C" fn exception_dispatch(frame: &mut TrapFrame, vector: u64) {
         crate::irq::handle();
         return;
     }
+    if origin == Origin::LowerEl64 {
+        crate::trap::from_user(frame, kind, ESR_EL1.get(), FAR_EL1.get());
+        return;
+    }
     let fault = Fault {
         origin,
         kind,
@@ -109,4 +113,15 @@ extern "C" fn exception_dispatch(frame: &mut TrapFrame, vector: u64) {
         fp: core::ptr::addr_of!(frame.frame_record) as u64,
     };
     crate::panic::kernel_fault(&fault)
+}
+
+/// Enters a task at EL0 with the registers of `ctx`; the kernel stack starts over.
+pub fn enter_user(ctx: &crate::task::UserContext) -> ! {
+    extern "C" {
+        fn enter_user_asm(ctx: *const crate::task::UserContext) -> !;
+    }
+    // SAFETY: `ctx` points at a complete UserContext (34 words, the layout the
+    // assembly reads); its pstate selects EL0, so the eret cannot raise the
+    // exception level, and nothing on the kernel stack is needed afterwards.
+    unsafe { enter_user_asm(ctx) }
 }

@@ -39,3 +39,27 @@ pub fn flush_tlb_kernel_page(va: usize) {
         asm!("dsb ishst", "tlbi vaae1, {}", "dsb ish", "isb", in(reg) operand, options(nostack, preserves_flags))
     };
 }
+
+/// Installs a task's tables in TTBR0 under `asid` and enables TTBR0 walks.
+/// With ASIDs, entries of other tasks stay valid in the TLB: no flush needed.
+pub fn load_user_tables(root: usize, asid: u16) {
+    TTBR0_EL1.set(root as u64 | (u64::from(asid) << 48));
+    TCR_EL1.set(TCR);
+    barrier::isb(barrier::SY);
+}
+
+/// Stops TTBR0 walks (before the installed tables are freed).
+pub fn unload_user_tables() {
+    TCR_EL1.set(TCR | TCR_EPD0);
+    TTBR0_EL1.set(0);
+    barrier::isb(barrier::SY);
+}
+
+/// Invalidates every TLB entry tagged with `asid` (a dying or unmapping task's).
+pub fn flush_tlb_asid(asid: u16) {
+    let operand = u64::from(asid) << 48;
+    // SAFETY: TLB invalidation changes no memory; the barriers order it.
+    unsafe {
+        asm!("dsb ishst", "tlbi aside1, {}", "dsb ish", "isb", in(reg) operand, options(nostack, preserves_flags))
+    };
+}

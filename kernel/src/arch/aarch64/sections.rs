@@ -79,3 +79,31 @@ pub fn ksyms_blob() -> &'static [u8] {
     // kernel's life and never written after the build: a 'static slice is valid.
     unsafe { core::slice::from_raw_parts(start, len_bytes) }
 }
+
+/// Magic that starts the boot archive appended to the image (`mkimage pack`).
+pub const BOOT_ARCHIVE_MAGIC: [u8; 8] = *b"MICAARCH";
+/// Largest boot archive the kernel accepts.
+const MAX_BOOT_ARCHIVE_BYTES: usize = 64 << 20;
+
+/// The boot archive (a cpio newc image) that `mkimage pack` appended right
+/// after the kernel's BSS: an 8-byte magic, a little-endian u64 length, then
+/// the archive. `None` if the image carries none.
+pub fn boot_archive() -> Option<&'static [u8]> {
+    let header_va = addr_of!(__kernel_end) as usize;
+    // SAFETY: `__kernel_end` is the page-aligned end of the loaded image, and the
+    // loader (firmware or QEMU) loads the whole file there; the boot tables map
+    // RAM far beyond it, so 16 bytes are readable whatever they hold.
+    let header = unsafe { core::slice::from_raw_parts(header_va as *const u8, 16) };
+    if header[..8] != BOOT_ARCHIVE_MAGIC {
+        return None;
+    }
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&header[8..16]);
+    let len_bytes = usize::try_from(u64::from_le_bytes(len)).ok()?;
+    if len_bytes > MAX_BOOT_ARCHIVE_BYTES {
+        return None;
+    }
+    // SAFETY: the header says the file goes on for `len_bytes` more bytes (bounded
+    // above), all of it RAM that the memory setup keeps out of every allocator.
+    Some(unsafe { core::slice::from_raw_parts((header_va + 16) as *const u8, len_bytes) })
+}

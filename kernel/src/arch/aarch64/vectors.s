@@ -83,3 +83,33 @@ exception_common:
     ldp     x28, x29, [sp, #(14 * 16)]
     add     sp, sp, #FRAME_BYTES
     eret
+
+// enter_user(ctx: *const UserContext) -> !: loads a task's registers and
+// erets to EL0 with the kernel stack reset (nothing below it survives).
+.global enter_user_asm
+enter_user_asm:
+    ldr     x1, =__boot_stack_top
+    mov     sp, x1
+    ldp     x2, x3, [x0, #(31 * 8)]     // sp_el0, elr
+    ldr     x4, [x0, #(33 * 8)]         // spsr
+    msr     sp_el0, x2
+    msr     elr_el1, x3
+    msr     spsr_el1, x4
+    ldp     x2, x3, [x0, #(1 * 16)]
+    ldp     x4, x5, [x0, #(2 * 16)]
+    ldp     x6, x7, [x0, #(3 * 16)]
+    ldp     x8, x9, [x0, #(4 * 16)]
+    ldp     x10, x11, [x0, #(5 * 16)]
+    ldp     x12, x13, [x0, #(6 * 16)]
+    ldp     x14, x15, [x0, #(7 * 16)]
+    ldp     x16, x17, [x0, #(8 * 16)]
+    ldp     x18, x19, [x0, #(9 * 16)]
+    ldp     x20, x21, [x0, #(10 * 16)]
+    ldp     x22, x23, [x0, #(11 * 16)]
+    ldp     x24, x25, [x0, #(12 * 16)]
+    ldp     x26, x27, [x0, #(13 * 16)]
+    ldp     x28, x29, [x0, #(14 * 16)]
+    ldr     x30, [x0, #(15 * 16)]
+    ldp     x0, x1, [x0, #(0 * 16)]
+    eret
+.ltorg

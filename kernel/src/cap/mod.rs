@@ -1,0 +1,3 @@
+//! Capabilities: per-task handle tables with rights and badges.
+
+pub mod table;

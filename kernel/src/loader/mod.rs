@@ -1,0 +1,4 @@
+//! Starting user programs: the ELF load plan and the boot archive (cpio "newc") they come from.
+
+pub mod cpio;
+pub mod elf;

@@ -1,0 +1,48 @@
+//! Reading and writing whole frames through the linear map (for loaders, IPC buffers, zeroing).
+
+use super::addr::{PhysAddr, PAGE_SIZE};
+
+/// The bytes of frame `pa`, shared.
+///
+/// The caller must own the frame (took it from the frame allocator and has not
+/// freed it); the kernel is single-threaded under its big lock, so no other
+/// reference to the frame's bytes exists while this one lives.
+fn frame(pa: PhysAddr) -> &'static mut [u8; PAGE_SIZE] {
+    debug_assert!(pa.is_page_aligned());
+    // SAFETY: frames lie in RAM, which the linear map covers read-write; the
+    // caller owns the frame (see above), so the reference aliases nothing.
+    unsafe { &mut *(pa.to_virt().as_usize() as *mut [u8; PAGE_SIZE]) }
+}
+
+/// Fills frame `pa` with zeros.
+pub fn zero_frame(pa: PhysAddr) {
+    frame(pa).fill(0);
+}
+
+/// Copies `bytes` into frame `pa` at `offset` (clipped to the frame).
+pub fn write_frame(pa: PhysAddr, offset: usize, bytes: &[u8]) {
+    let f = frame(pa);
+    let start = offset.min(PAGE_SIZE);
+    let len = bytes.len().min(PAGE_SIZE - start);
+    f[start..start + len].copy_from_slice(&bytes[..len]);
+}
+
+/// Copies from frame `pa` at `offset` into `out` (clipped to the frame); returns bytes copied.
+pub fn read_frame(pa: PhysAddr, offset: usize, out: &mut [u8]) -> usize {
+    let f = frame(pa);
+    let start = offset.min(PAGE_SIZE);
+    let len = out.len().min(PAGE_SIZE - start);
+    out[..len].copy_from_slice(&f[start..start + len]);
+    len
+}
+
+/// Copies the first `len_bytes` of frame `src` to frame `dst` (the IPC buffer copy).
+pub fn copy_frame_prefix(src: PhysAddr, dst: PhysAddr, len_bytes: usize) {
+    let len = len_bytes.min(PAGE_SIZE);
+    if src == dst || len == 0 {
+        return;
+    }
+    let s = frame(src);
+    let d = frame(dst);
+    d[..len].copy_from_slice(&s[..len]);
+}

@@ -1,0 +1,82 @@
+//! Kernel objects that handles name: endpoints, notifications, memory regions and tasks.
+
+use crate::arena::Id;
+use crate::mem::kernel_space::FRAMES;
+use crate::mem::PhysAddr;
+use crate::task::TaskId;
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+
+/// What a handle names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KObj {
+    /// An IPC endpoint.
+    Endpoint(Id),
+    /// A notification.
+    Notification(Id),
+    /// A shareable memory region.
+    Region(Id),
+    /// A task (for killing it).
+    Task(TaskId),
+}
+
+impl KObj {
+    /// The kind in words, for errors and listings.
+    pub fn kind(self) -> &'static str {
+        match self {
+            KObj::Endpoint(_) => "endpoint",
+            KObj::Notification(_) => "notification",
+            KObj::Region(_) => "memory region",
+            KObj::Task(_) => "task",
+        }
+    }
+}
+
+/// A rendezvous point: threads queue here to send or to receive.
+///
+/// Invariant: at most one of the queues is non-empty; every queued task is in
+/// state `Sending`/`Receiving` naming this endpoint.
+#[derive(Default)]
+pub struct Endpoint {
+    /// Handles that name it (it dies with the last).
+    pub refs: u32,
+    /// Blocked senders, oldest first.
+    pub senders: VecDeque<TaskId>,
+    /// Blocked receivers, oldest first.
+    pub receivers: VecDeque<TaskId>,
+}
+
+/// An asynchronous bit-set with waiters.
+#[derive(Default)]
+pub struct Notification {
+    /// Handles that name it.
+    pub refs: u32,
+    /// Bits signalled and not yet taken.
+    pub bits: u64,
+    /// Tasks blocked in `wait`, oldest first.
+    pub waiters: VecDeque<TaskId>,
+    /// Tasks whose `recv` also wakes on it.
+    pub bound: Vec<TaskId>,
+}
+
+/// Frames that several tasks can map (shared memory).
+pub struct Region {
+    /// Handles plus mappings that hold it; the frames are freed at 0.
+    pub refs: u32,
+    /// Its frames, in order.
+    pub frames: Vec<PhysAddr>,
+    /// Whether the frames came from the frame allocator (the boot archive's did not).
+    pub owned: bool,
+}
+
+impl Drop for Region {
+    fn drop(&mut self) {
+        if !self.owned {
+            return;
+        }
+        let mut frames = FRAMES.lock();
+        for &pa in &self.frames {
+            frames.free(pa, 1);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Scheduling: priority run queues and time slices.
+
+pub mod queue;

@@ -1,0 +1,131 @@
+//! Tasks: an address space, a handle table and one thread of saved user registers.
+
+pub mod space;
+
+use crate::arena::Id;
+use crate::cap::table::HandleTable;
+use crate::mem::PhysAddr;
+use crate::object::KObj;
+use alloc::string::String;
+use space::AddressSpace;
+
+/// Names a task inside the kernel (an arena id; stale ids find nothing).
+pub type TaskId = Id;
+
+/// The user registers of a thread, saved while it is not running.
+///
+/// Invariant: the layout matches `arch::aarch64::exceptions::TrapFrame`'s first
+/// 34 words (`x0..x30`, `sp_el0`, `elr`, `spsr`), so switching copies words.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C)]
+pub struct UserContext {
+    /// x0..x30.
+    pub x: [u64; 31],
+    /// The user stack pointer.
+    pub sp: u64,
+    /// Where the thread resumes.
+    pub pc: u64,
+    /// Saved PSTATE (EL0t, interrupts unmasked).
+    pub pstate: u64,
+}
+
+impl UserContext {
+    /// Sets the syscall result registers: `x0` = error code (0 = success).
+    pub fn set_result(&mut self, result: Result<(), abi::Error>) {
+        self.x[0] = match result {
+            Ok(()) => 0,
+            Err(e) => e as u64,
+        };
+    }
+}
+
+/// What a thread is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Runnable, in a run queue (or current).
+    Ready,
+    /// Queued on an endpoint to send; `call` if it then waits for a reply.
+    Sending {
+        /// The endpoint.
+        ep: Id,
+        /// A call (waits for the reply) rather than a send.
+        call: bool,
+        /// The badge of the handle it sends through.
+        badge: u64,
+    },
+    /// Queued on an endpoint to receive.
+    Receiving {
+        /// The endpoint.
+        ep: Id,
+    },
+    /// Waiting for `server` to reply.
+    AwaitingReply {
+        /// The task that received the call.
+        server: TaskId,
+    },
+    /// Waiting on a notification.
+    Waiting {
+        /// The notification.
+        ntfn: Id,
+    },
+    /// Sleeping until its deadline.
+    Sleeping,
+    /// Ended (exit or fault); waits only to deliver its last message to its supervisor.
+    Zombie,
+}
+
+impl State {
+    /// A short word for listings (`ps`).
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Ready => "ready",
+            State::Sending { .. } => "send",
+            State::Receiving { .. } => "recv",
+            State::AwaitingReply { .. } => "call",
+            State::Waiting { .. } => "wait",
+            State::Sleeping => "sleep",
+            State::Zombie => "zombie",
+        }
+    }
+}
+
+/// A message the kernel composed for a supervisor (fault or exit).
+#[derive(Clone, Copy, Debug)]
+pub struct KernelMsg {
+    /// Its descriptor (label FAULT or EXIT).
+    pub info: abi::MsgInfo,
+    /// Its words.
+    pub words: [u64; 4],
+}
+
+/// One task (and its single thread).
+pub struct Task {
+    /// The user-visible task id (like a pid; never reused).
+    pub pid: u64,
+    /// Its name, as given at spawn.
+    pub name: String,
+    /// Scheduling priority (0..=31).
+    pub priority: u8,
+    /// What the thread is doing.
+    pub state: State,
+    /// Saved user registers.
+    pub ctx: UserContext,
+    /// Its memory; `None` once a zombie has given it back.
+    pub space: Option<AddressSpace>,
+    /// Its ASID, if one was assigned (see `mem::asid`).
+    pub asid: Option<crate::mem::asid::Asid>,
+    /// What it may reach.
+    pub handles: HandleTable<KObj>,
+    /// The frame of its IPC buffer (mapped at `abi::IPC_BUFFER_VA`).
+    pub ipc_frame: PhysAddr,
+    /// Where its fault and exit messages go: endpoint and badge.
+    pub fault_ep: Option<(Id, u64)>,
+    /// The caller waiting for this task's reply.
+    pub reply_to: Option<TaskId>,
+    /// The notification `recv` also wakes on.
+    pub bound_ntfn: Option<Id>,
+    /// A kernel-composed message to deliver instead of the registers (zombies).
+    pub kmsg: Option<KernelMsg>,
+    /// Timer ticks spent running.
+    pub cpu_ticks: u64,
+}

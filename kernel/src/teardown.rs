@@ -1,0 +1,254 @@
+//! Ending tasks: exit, faults and kills, giving back everything a task owned, and handle release.
+
+use crate::arch::aarch64::mmu;
+use crate::kstate::Kernel;
+use crate::object::KObj;
+use crate::task::{KernelMsg, State, TaskId};
+use abi::{label, Error, MsgInfo};
+
+impl Kernel {
+    /// Drops one reference to a kernel object; the last one destroys it and
+    /// wakes anyone blocked on it with `PeerGone`.
+    pub fn release(&mut self, obj: KObj) {
+        match obj {
+            KObj::Endpoint(ep) => {
+                let Some(e) = self.endpoints.get_mut(ep) else {
+                    return;
+                };
+                e.refs = e.refs.saturating_sub(1);
+                if e.refs > 0 {
+                    return;
+                }
+                let Some(e) = self.endpoints.remove(ep) else {
+                    return;
+                };
+                for t in e.senders.into_iter().chain(e.receivers) {
+                    if self.tasks.get(t).is_some_and(|x| x.state == State::Zombie) {
+                        self.reap(t);
+                    } else {
+                        self.wake_with(t, Err(Error::PeerGone));
+                    }
+                }
+            }
+            KObj::Notification(n) => {
+                let Some(x) = self.notifications.get_mut(n) else {
+                    return;
+                };
+                x.refs = x.refs.saturating_sub(1);
+                if x.refs > 0 {
+                    return;
+                }
+                let Some(x) = self.notifications.remove(n) else {
+                    return;
+                };
+                for t in x.bound {
+                    if let Some(task) = self.tasks.get_mut(t) {
+                        task.bound_ntfn = None;
+                    }
+                }
+                for t in x.waiters {
+                    self.wake_with(t, Err(Error::PeerGone));
+                }
+            }
+            KObj::Region(r) => {
+                let Some(x) = self.regions.get_mut(r) else {
+                    return;
+                };
+                x.refs = x.refs.saturating_sub(1);
+                if x.refs == 0 {
+                    self.regions.remove(r); // its Drop frees the frames
+                }
+            }
+            KObj::Task(_) => {}
+        }
+    }
+
+    /// Takes a task out of every queue and gives back its memory and handles.
+    /// It stays in the arena (a zombie) until `reap`.
+    fn dismantle(&mut self, t: TaskId) {
+        self.run.remove(t);
+        self.timeouts.remove(t);
+        let Some(task) = self.tasks.get_mut(t) else {
+            return;
+        };
+        let state = core::mem::replace(&mut task.state, State::Zombie);
+        let reply_to = task.reply_to.take();
+        let bound = task.bound_ntfn.take();
+        let space = task.space.take();
+        let asid = task.asid.take();
+        match state {
+            State::Sending { ep, .. } | State::Receiving { ep } => {
+                if let Some(e) = self.endpoints.get_mut(ep) {
+                    e.senders.retain(|&x| x != t);
+                    e.receivers.retain(|&x| x != t);
+                }
+            }
+            State::Waiting { ntfn } => {
+                if let Some(n) = self.notifications.get_mut(ntfn) {
+                    n.waiters.retain(|&x| x != t);
+                }
+            }
+            State::AwaitingReply { server } => {
+                if let Some(s) = self.tasks.get_mut(server) {
+                    if s.reply_to == Some(t) {
+                        s.reply_to = None;
+                    }
+                }
+            }
+            State::Ready | State::Sleeping | State::Zombie => {}
+        }
+        if let Some(c) = reply_to {
+            self.wake_with(c, Err(Error::PeerGone));
+        }
+        // Callers this task accepted but had not answered yet.
+        let waiting: alloc::vec::Vec<TaskId> = self
+            .tasks
+            .iter()
+            .filter(|(_, x)| x.state == State::AwaitingReply { server: t })
+            .map(|(id, _)| id)
+            .collect();
+        for c in waiting {
+            self.wake_with(c, Err(Error::PeerGone));
+        }
+        if let Some(n) = bound.and_then(|n| self.notifications.get_mut(n)) {
+            n.bound.retain(|&x| x != t);
+        }
+        let caps: alloc::vec::Vec<KObj> = match self.tasks.get_mut(t) {
+            Some(task) => task.handles.drain().map(|c| c.object).collect(),
+            None => alloc::vec::Vec::new(),
+        };
+        for obj in caps {
+            self.release(obj);
+        }
+        if self.loaded == Some(t) {
+            mmu::unload_user_tables();
+            self.loaded = None;
+        }
+        if let Some(asid) = asid {
+            mmu::flush_tlb_asid(asid.value());
+            // Flushed first: a reused value must not find this task's entries.
+            let _ = self.asids.release(asid);
+        }
+        if let Some(space) = space {
+            for region in space.destroy() {
+                self.release(KObj::Region(region));
+            }
+        }
+    }
+
+    /// Removes a zombie for good: its IPC frame, its slot, its hold on the fault endpoint.
+    pub fn reap(&mut self, t: TaskId) {
+        if self.current == Some(t) {
+            self.current = None;
+        }
+        let Some(task) = self.tasks.remove(t) else {
+            return;
+        };
+        crate::mem::kernel_space::FRAMES
+            .lock()
+            .free(task.ipc_frame, 1);
+        if let Some((ep, _)) = task.fault_ep {
+            self.release(KObj::Endpoint(ep));
+        }
+    }
+
+    /// The badge a task's messages to its supervisor carry.
+    pub fn fault_badge(&self, t: TaskId) -> u64 {
+        self.tasks
+            .get(t)
+            .and_then(|x| x.fault_ep)
+            .map_or(0, |(_, badge)| badge)
+    }
+
+    /// Ends task `t` and tells its supervisor with `msg` (or reaps it at once if it has none).
+    fn end_with_message(&mut self, t: TaskId, msg: KernelMsg) {
+        self.dismantle(t);
+        if self.init == Some(t) {
+            crate::pr_notice!(
+                "init ended: label {:#x}, code {}",
+                msg.info.label,
+                msg.words[1] as i64
+            );
+            #[cfg(feature = "ktest")]
+            crate::ktest::exit(if msg.info.label == label::EXIT {
+                msg.words[1] as u32
+            } else {
+                0x7f
+            });
+        }
+        let Some(task) = self.tasks.get_mut(t) else {
+            return;
+        };
+        task.kmsg = Some(msg);
+        let Some((ep, badge)) = task.fault_ep else {
+            self.reap(t);
+            return;
+        };
+        if self.current == Some(t) {
+            self.current = None;
+        }
+        let receiver = self
+            .endpoints
+            .get_mut(ep)
+            .and_then(|e| e.receivers.pop_front());
+        match receiver {
+            Some(r) => {
+                self.transfer(t, r, badge);
+                self.reap(t);
+                self.wake(r);
+            }
+            None => {
+                let queued = self.endpoints.get_mut(ep).is_some_and(|e| {
+                    let room = e.senders.try_reserve(1).is_ok();
+                    if room {
+                        e.senders.push_back(t);
+                    }
+                    room
+                });
+                if !queued {
+                    self.reap(t);
+                }
+            }
+        }
+    }
+
+    /// `exit`: the current task ends; `msg_len` bytes of its IPC buffer go to its supervisor.
+    pub fn exit_current(&mut self, code: u64, msg_len: u64) {
+        let Some(t) = self.current else { return };
+        let pid = self.cur().pid;
+        let len = msg_len.min(abi::MAX_MSG_BYTES as u64) as u16;
+        let info = MsgInfo::new(label::EXIT, 2).with_bytes(len);
+        self.end_with_message(
+            t,
+            KernelMsg {
+                info,
+                words: [pid, code, 0, 0],
+            },
+        );
+    }
+
+    /// A user fault: the task stops and its supervisor hears task, ESR, FAR and ELR.
+    pub fn fault_current(&mut self, esr: u64, far: u64, elr: u64) {
+        let Some(t) = self.current else { return };
+        let (pid, name) = {
+            let task = self.cur();
+            (task.pid, task.name.clone())
+        };
+        let esr_words = crate::arch::aarch64::esr::Esr(esr);
+        crate::pr_err!("task {pid} ({name}) faulted: {esr_words}; FAR {far:#x} ELR {elr:#x}");
+        let info = MsgInfo::new(label::FAULT, 4);
+        self.end_with_message(
+            t,
+            KernelMsg {
+                info,
+                words: [pid, esr, far, elr],
+            },
+        );
+    }
+
+    /// `task_kill`: stops a task and frees everything it owns; no message is sent.
+    pub fn kill(&mut self, t: TaskId) {
+        self.dismantle(t);
+        self.reap(t);
+    }
+}

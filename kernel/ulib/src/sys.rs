@@ -1,0 +1,314 @@
+//! The syscall stubs: one safe function per operation of [`abi::Sysnum`], registers exactly as `abi` documents.
+//!
+//! Each stub puts the number in `x8` and the arguments in `x0..x6`, traps
+//! with `svc #0`, and decodes `x0` (the [`Error`] code) and the results in
+//! `x1..x6`. The asm declares `x0..x6` as clobbered and nothing else: the
+//! kernel preserves every other register (`x7` included). Stubs that let the
+//! kernel read or write the IPC buffer hold its guard while they run (see
+//! [`crate::ipc`]).
+
+use crate::ipc;
+use crate::panic::SliceWriter;
+use crate::Msg;
+use abi::{Error, Handle, InfoKind, Rights, SpawnArgs, Sysnum};
+use core::arch::asm;
+use core::fmt::Write;
+
+/// Traps into the kernel with `x8` = `num` and `x0..x6` = `args`; returns `x0..x6`.
+///
+/// # Safety
+///
+/// Every pointer argument must be valid for what the operation does with it,
+/// the operation must not unmap or change memory Rust code uses, and if it
+/// touches the IPC buffer the caller must hold the buffer's guard.
+#[inline(always)]
+unsafe fn svc(num: Sysnum, args: [u64; 7]) -> [u64; 7] {
+    // SAFETY: forwarded: the caller upholds `raw_svc`'s contract for this operation.
+    unsafe { raw_svc(num as u64, args) }
+}
+
+/// [`svc`] with an unchecked number.
+///
+/// # Safety
+///
+/// As for [`svc`], for whatever operation `num` selects.
+#[inline(always)]
+unsafe fn raw_svc(num: u64, args: [u64; 7]) -> [u64; 7] {
+    let [mut x0, mut x1, mut x2, mut x3, mut x4, mut x5, mut x6] = args;
+    // SAFETY: `svc #0` enters the kernel, which changes only x0..x6 (declared
+    // inout) and never touches the stack (nostack). Its memory effects are the
+    // caller's obligation, stated above; the asm is not `nomem`, so the compiler
+    // assumes memory may be read and written.
+    unsafe {
+        asm!(
+            "svc #0",
+            inout("x0") x0,
+            inout("x1") x1,
+            inout("x2") x2,
+            inout("x3") x3,
+            inout("x4") x4,
+            inout("x5") x5,
+            inout("x6") x6,
+            in("x8") num,
+            options(nostack),
+        );
+    }
+    [x0, x1, x2, x3, x4, x5, x6]
+}
+
+/// The result registers after a successful call, or the error in `x0`.
+fn ok(regs: [u64; 7]) -> Result<[u64; 7], Error> {
+    Error::check(regs[0]).map(|()| regs)
+}
+
+/// A handle the kernel returned; a zero or oversized one breaks the contract.
+fn handle(raw: u64) -> Result<Handle, Error> {
+    Handle::try_from(raw)
+        .ok()
+        .filter(|&h| h != 0)
+        .ok_or(Error::InvalidHandle)
+}
+
+/// A pointer as a syscall argument (the kernel checks it against our address space).
+fn ptr_arg<T>(ptr: *const T) -> u64 {
+    ptr.expose_provenance() as u64
+}
+
+/// Writes `text` to the kernel log at `level` ([`crate::level`]; at most 1024 bytes).
+pub fn sys_log(level: u8, text: &str) -> Result<(), Error> {
+    let args = [
+        ptr_arg(text.as_ptr()),
+        text.len() as u64,
+        u64::from(level),
+        0,
+        0,
+        0,
+        0,
+    ];
+    // SAFETY: the kernel only reads `text.len()` bytes at `text`, which the &str keeps alive.
+    ok(unsafe { svc(Sysnum::Log, args) }).map(drop)
+}
+
+/// Ends the task with exit code `code` and no message.
+pub fn sys_exit(code: i32) -> ! {
+    exit_with_buffer(code, 0)
+}
+
+/// Ends the task with `code`; `msg` (cut to a page at a char boundary) travels
+/// to the supervisor in the [`abi::label::EXIT`] message.
+pub fn sys_exit_with_message(code: i32, msg: &str) -> ! {
+    let len_bytes = ipc::with_buffer(|buf| {
+        let mut w = SliceWriter::new(buf);
+        // SliceWriter cuts instead of failing.
+        let _ = w.write_str(msg);
+        w.len()
+    });
+    exit_with_buffer(code, len_bytes)
+}
+
+/// `Exit` with the first `len_bytes` of the IPC buffer as the message.
+pub(crate) fn exit_with_buffer(code: i32, len_bytes: usize) -> ! {
+    // Sign-extended, so the kernel reads the same code as i32 or as i64.
+    let code = i64::from(code) as u64;
+    // SAFETY: Exit does not return, so the kernel reading the IPC buffer overlaps
+    // no Rust code (any reference to it is never used again). `brk` turns a
+    // kernel that returns anyway into a fault instead of running on.
+    unsafe {
+        asm!(
+            "svc #0",
+            "brk #1",
+            in("x0") code,
+            in("x1") len_bytes as u64,
+            in("x8") Sysnum::Exit as u64,
+            options(noreturn, nostack),
+        );
+    }
+}
+
+/// Gives the rest of the time slice to tasks of the same priority.
+pub fn sys_yield() {
+    // SAFETY: Yield takes no pointers and changes no memory of ours.
+    let _ = unsafe { svc(Sysnum::Yield, [0; 7]) };
+}
+
+/// Sleeps at least `time_ns` nanoseconds.
+pub fn sys_sleep(time_ns: u64) -> Result<(), Error> {
+    // SAFETY: Sleep takes no pointers and changes no memory of ours.
+    ok(unsafe { svc(Sysnum::Sleep, [time_ns, 0, 0, 0, 0, 0, 0]) }).map(drop)
+}
+
+/// Reports a system figure.
+pub fn sys_info(kind: InfoKind) -> Result<u64, Error> {
+    // SAFETY: SysInfo takes no pointers and changes no memory of ours.
+    ok(unsafe { svc(Sysnum::SysInfo, [kind as u64, 0, 0, 0, 0, 0, 0]) }).map(|r| r[1])
+}
+
+/// Maps `pages` zeroed pages at `addr` (page aligned; 0 lets the kernel choose); returns the address.
+pub fn sys_map_anon(addr: usize, pages: usize, writable: bool) -> Result<usize, Error> {
+    let args = [addr as u64, pages as u64, u64::from(writable), 0, 0, 0, 0];
+    // SAFETY: MapAnon only adds pages where nothing is mapped (AlreadyMapped
+    // otherwise), so memory Rust uses is untouched.
+    ok(unsafe { svc(Sysnum::MapAnon, args) }).map(|r| r[1] as usize)
+}
+
+/// Unmaps `pages` pages at `addr`.
+///
+/// # Safety
+///
+/// Nothing Rust uses may lie in the range: no live reference or allocation,
+/// not the image, the stack, the heap window ([`crate::heap::HEAP_BASE`]) or
+/// the IPC buffer. Unmapped and later remapped memory would change under them.
+pub unsafe fn sys_unmap(addr: usize, pages: usize) -> Result<(), Error> {
+    let args = [addr as u64, pages as u64, 0, 0, 0, 0, 0];
+    // SAFETY: the caller guarantees that nothing Rust uses is in the range.
+    ok(unsafe { svc(Sysnum::Unmap, args) }).map(drop)
+}
+
+/// Creates a shareable memory region of `pages` zeroed pages.
+pub fn sys_mem_create(pages: usize) -> Result<Handle, Error> {
+    // SAFETY: MemCreate takes no pointers and maps nothing.
+    ok(unsafe { svc(Sysnum::MemCreate, [pages as u64, 0, 0, 0, 0, 0, 0]) })
+        .and_then(|r| handle(r[1]))
+}
+
+/// Maps region `region` at `addr` (0: kernel chooses), writable if asked; returns the address.
+pub fn sys_mem_map(region: Handle, addr: usize, writable: bool) -> Result<usize, Error> {
+    let args = [
+        u64::from(region),
+        addr as u64,
+        u64::from(writable),
+        0,
+        0,
+        0,
+        0,
+    ];
+    // SAFETY: MemMap only adds pages where nothing is mapped (AlreadyMapped
+    // otherwise), so memory Rust uses is untouched.
+    ok(unsafe { svc(Sysnum::MemMap, args) }).map(|r| r[1] as usize)
+}
+
+/// Creates an endpoint; the handle has all rights.
+pub fn sys_endpoint_create() -> Result<Handle, Error> {
+    // SAFETY: EndpointCreate takes no pointers and changes no memory of ours.
+    ok(unsafe { svc(Sysnum::EndpointCreate, [0; 7]) }).and_then(|r| handle(r[1]))
+}
+
+/// Creates a notification; the handle has all rights.
+pub fn sys_notification_create() -> Result<Handle, Error> {
+    // SAFETY: NotificationCreate takes no pointers and changes no memory of ours.
+    ok(unsafe { svc(Sysnum::NotificationCreate, [0; 7]) }).and_then(|r| handle(r[1]))
+}
+
+/// Duplicates `h` with `rights` (at most its own) and, if not 0, `badge`.
+pub fn sys_handle_dup(h: Handle, rights: Rights, badge: u64) -> Result<Handle, Error> {
+    let args = [u64::from(h), u64::from(rights.0), badge, 0, 0, 0, 0];
+    // SAFETY: HandleDup takes no pointers and changes no memory of ours.
+    ok(unsafe { svc(Sysnum::HandleDup, args) }).and_then(|r| handle(r[1]))
+}
+
+/// Closes `h`.
+pub fn sys_handle_close(h: Handle) -> Result<(), Error> {
+    // SAFETY: HandleClose takes no pointers and changes no memory of ours.
+    ok(unsafe { svc(Sysnum::HandleClose, [u64::from(h), 0, 0, 0, 0, 0, 0]) }).map(drop)
+}
+
+/// Sends `msg` on endpoint `ep` and waits (up to `timeout_ns`) for the reply.
+pub fn sys_call(ep: Handle, msg: &Msg, timeout_ns: u64) -> Result<Msg, Error> {
+    let _claim = ipc::claim("sys_call");
+    // SAFETY: no pointer arguments; the kernel reads and writes the IPC buffer,
+    // whose guard `_claim` holds, so no Rust reference to it is live.
+    let regs = unsafe { svc(Sysnum::Call, msg.to_regs(ep, timeout_ns)) };
+    Msg::from_regs(&regs).map(|(reply, _)| reply)
+}
+
+/// Sends `msg` on endpoint `ep`, waiting (up to `timeout_ns`) only until it is received.
+pub fn sys_send(ep: Handle, msg: &Msg, timeout_ns: u64) -> Result<(), Error> {
+    let _claim = ipc::claim("sys_send");
+    // SAFETY: no pointer arguments; the kernel reads the IPC buffer, whose guard
+    // `_claim` holds, so no Rust reference to it is live.
+    ok(unsafe { svc(Sysnum::Send, msg.to_regs(ep, timeout_ns)) }).map(drop)
+}
+
+/// Waits (up to `timeout_ns`) for a message on endpoint `ep`, or a bound
+/// notification; returns it and the sender's badge.
+pub fn sys_recv(ep: Handle, timeout_ns: u64) -> Result<(Msg, u64), Error> {
+    let _claim = ipc::claim("sys_recv");
+    let args = [u64::from(ep), 0, 0, 0, 0, 0, timeout_ns];
+    // SAFETY: no pointer arguments; the kernel writes the IPC buffer, whose
+    // guard `_claim` holds, so no Rust reference to it is live.
+    Msg::from_regs(&unsafe { svc(Sysnum::Recv, args) })
+}
+
+/// Replies `msg` to the caller this thread last received from.
+pub fn sys_reply(msg: &Msg) -> Result<(), Error> {
+    let _claim = ipc::claim("sys_reply");
+    // SAFETY: no pointer arguments; the kernel reads the IPC buffer, whose guard
+    // `_claim` holds, so no Rust reference to it is live.
+    ok(unsafe { svc(Sysnum::Reply, msg.to_regs(0, 0)) }).map(drop)
+}
+
+/// Replies `msg`, then waits (up to `timeout_ns`) for the next message on `ep`: a server's loop.
+pub fn sys_reply_recv(ep: Handle, msg: &Msg, timeout_ns: u64) -> Result<(Msg, u64), Error> {
+    let _claim = ipc::claim("sys_reply_recv");
+    // SAFETY: no pointer arguments; the kernel reads and writes the IPC buffer,
+    // whose guard `_claim` holds, so no Rust reference to it is live.
+    Msg::from_regs(&unsafe { svc(Sysnum::ReplyRecv, msg.to_regs(ep, timeout_ns)) })
+}
+
+/// Sets `bits` on notification `ntfn`; never blocks.
+pub fn sys_signal(ntfn: Handle, bits: u64) -> Result<(), Error> {
+    // SAFETY: Signal takes no pointers and changes no memory of ours.
+    ok(unsafe { svc(Sysnum::Signal, [u64::from(ntfn), bits, 0, 0, 0, 0, 0]) }).map(drop)
+}
+
+/// Waits (up to `timeout_ns`) until notification `ntfn` has bits set; takes and returns them.
+pub fn sys_wait(ntfn: Handle, timeout_ns: u64) -> Result<u64, Error> {
+    let args = [u64::from(ntfn), 0, 0, 0, 0, 0, timeout_ns];
+    // SAFETY: Wait takes no pointers and changes no memory of ours.
+    ok(unsafe { svc(Sysnum::Wait, args) }).map(|r| r[1])
+}
+
+/// Binds notification `ntfn` to this thread so `sys_recv` also wakes on it; 0 unbinds.
+pub fn sys_notification_bind(ntfn: Handle) -> Result<(), Error> {
+    // SAFETY: NotificationBind takes no pointers and changes no memory of ours.
+    ok(unsafe {
+        svc(
+            Sysnum::NotificationBind,
+            [u64::from(ntfn), 0, 0, 0, 0, 0, 0],
+        )
+    })
+    .map(drop)
+}
+
+/// Starts a task as `spawn` describes; returns its handle and task id.
+pub fn sys_task_spawn(spawn: &SpawnArgs) -> Result<(Handle, u64), Error> {
+    let args = [ptr_arg(spawn), 0, 0, 0, 0, 0, 0];
+    // SAFETY: the kernel only reads the block (alive behind the reference) and the
+    // memory its fields point at, each checked against our address space.
+    let regs = ok(unsafe { svc(Sysnum::TaskSpawn, args) })?;
+    Ok((handle(regs[1])?, regs[2]))
+}
+
+/// Stops task `task` and frees everything it owns.
+pub fn sys_task_kill(task: Handle) -> Result<(), Error> {
+    // SAFETY: TaskKill takes no pointers; killing ourselves just ends the task.
+    ok(unsafe { svc(Sysnum::TaskKill, [u64::from(task), 0, 0, 0, 0, 0, 0]) }).map(drop)
+}
+
+/// Makes syscall `num` with raw registers `x0..x6` = `args`; returns `x0..x6`.
+/// For tests that feed the kernel bad numbers and arguments on purpose.
+///
+/// Holds the IPC buffer guard while it runs (panics inside `ipc::with_buffer`).
+///
+/// # Safety
+///
+/// Nothing checks the arguments on our side, so the kernel does whatever they
+/// say to this task's memory: the caller must make sure any pointer the
+/// operation writes through (e.g. none for most operations, the IPC buffer
+/// for receives) is not memory Rust uses, and that it unmaps nothing Rust
+/// uses (see [`sys_unmap`]). An `Exit` through here does not return.
+pub unsafe fn syscall_raw(num: u64, args: [u64; 7]) -> [u64; 7] {
+    let _claim = ipc::claim("syscall_raw");
+    // SAFETY: the IPC buffer guard is held; the rest is the caller's contract.
+    unsafe { raw_svc(num, args) }
+}
