@@ -3,7 +3,11 @@
 TARGET    := aarch64-unknown-none-softfloat
 BUILD     := build
 PROFILE   := release
-KTESTS    := ktest-mem ktest-timer ktest-fault
+KTESTS    := ktest-mem ktest-timer ktest-fault ktest-user
+# User programs: the crates that build them, and what goes in each boot archive.
+USER_CRATES  := init hello utests
+BOOT_FILES   := init hello
+UTEST_FILES  := init=utest uecho ufault
 CARGO     := cargo
 QEMU      := qemu-system-aarch64
 QEMU_ARGS := -M raspi3b -display none
@@ -12,7 +16,7 @@ OBJCOPY   = $(shell rustc --print sysroot)/lib/rustlib/$(HOST)/bin/llvm-objcopy
 MKIMAGE   := target/debug/mkimage
 KERNEL_OUT := target/$(TARGET)/$(PROFILE)
 
-.PHONY: all help deps kernel ktests qemu test test-host test-system clippy fmt fmt-check doc gdb clean
+.PHONY: all help deps user kernel ktests qemu test test-host test-system clippy fmt fmt-check doc gdb clean
 
 all: kernel
 
@@ -35,20 +39,35 @@ $(MKIMAGE): deps FORCE
 # Embed the symbol table into build/NAME.elf (writing NAME.map) and flatten it into NAME.img.
 FINISH_IMAGE = $(MKIMAGE) symbols $(BUILD)/$$n.elf --map $(BUILD)/$$n.map && $(OBJCOPY) -O binary $(BUILD)/$$n.elf $(BUILD)/$$n.img
 
-kernel: $(MKIMAGE)
+user: deps
+	$(CARGO) build --$(PROFILE) --target $(TARGET) $(addprefix -p ,$(USER_CRATES))
+
+# A boot archive: $(1) = output, $(2) = name[=program] list. Programs go in
+# stripped (build/user/), so the archive carries code, not debug info.
+define archive
+	@mkdir -p $(BUILD)/user
+	for p in $(sort $(foreach f,$(2),$(lastword $(subst =, ,$(f))))); do $(OBJCOPY) --strip-all $(KERNEL_OUT)/$$p $(BUILD)/user/$$p || exit 1; done
+	$(MKIMAGE) cpio $(1) $(foreach f,$(2),$(firstword $(subst =, ,$(f)))=$(BUILD)/user/$(lastword $(subst =, ,$(f))))
+endef
+
+kernel: $(MKIMAGE) user
 	$(CARGO) build -p kernel --$(PROFILE) --target $(TARGET) --bin kernel
 	@mkdir -p $(BUILD)
 	cp $(KERNEL_OUT)/kernel $(BUILD)/kernel.elf
 	n=kernel; $(FINISH_IMAGE)
 	@mv $(BUILD)/kernel.map $(BUILD)/System.map
-	@mv $(BUILD)/kernel.img $(BUILD)/kernel8.img
-	@echo "mica: $(BUILD)/kernel8.img is $$(stat -c %s $(BUILD)/kernel8.img) bytes ($(BUILD)/kernel.elf, $(BUILD)/System.map)"
+	$(call archive,$(BUILD)/boot.cpio,$(BOOT_FILES))
+	$(MKIMAGE) pack $(BUILD)/kernel.elf $(BUILD)/kernel.img $(BUILD)/boot.cpio $(BUILD)/kernel8.img
+	@echo "mica: $(BUILD)/kernel8.img is $$(stat -c %s $(BUILD)/kernel8.img) bytes ($(BUILD)/kernel.elf, $(BUILD)/System.map, $(BUILD)/boot.cpio)"
 
-# Test kernels: panics exit QEMU through semihosting (feature ktest).
-ktests: $(MKIMAGE)
+# Test kernels: panics exit QEMU through semihosting (feature ktest); ktest-user
+# runs the user-space test runner as init, and init's exit status ends QEMU.
+ktests: $(MKIMAGE) user
 	$(CARGO) build -p kernel --$(PROFILE) --target $(TARGET) --features ktest $(addprefix --bin ,$(KTESTS))
 	@mkdir -p $(BUILD)
 	for n in $(KTESTS); do cp $(KERNEL_OUT)/$$n $(BUILD)/$$n.elf && $(FINISH_IMAGE) || exit 1; done
+	$(call archive,$(BUILD)/utest.cpio,$(UTEST_FILES))
+	$(MKIMAGE) pack $(BUILD)/ktest-user.elf $(BUILD)/ktest-user.img $(BUILD)/utest.cpio $(BUILD)/ktest-user.img
 
 qemu: kernel
 	@tools/ensure-deps.sh qemu
@@ -57,7 +76,7 @@ qemu: kernel
 test: test-host kernel ktests test-system
 
 test-host: deps
-	$(CARGO) test -p abi -p ksyms -p mkimage -p kernel -p ulib
+	$(CARGO) test -p abi -p ksyms -p newc -p mkimage -p kernel -p ulib
 	$(CARGO) test -p systest --lib
 
 test-system: kernel ktests
@@ -65,8 +84,9 @@ test-system: kernel ktests
 	MICA_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test -p systest --test '*'
 
 clippy: deps
-	$(CARGO) clippy -p abi -p ksyms -p mkimage -p kernel -p ulib -p systest --all-targets -- -D warnings
+	$(CARGO) clippy -p abi -p ksyms -p newc -p mkimage -p kernel -p ulib -p systest --all-targets -- -D warnings
 	$(CARGO) clippy -p kernel --target $(TARGET) --bins --features ktest -- -D warnings
+	$(CARGO) clippy --target $(TARGET) $(addprefix -p ,$(USER_CRATES)) -p ulib -- -D warnings
 
 fmt: deps
 	$(CARGO) fmt --all

@@ -26,6 +26,9 @@ pub mod console;
 pub mod firmware;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
+pub mod first_task;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
 pub mod init;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]

@@ -3,20 +3,11 @@
 
 #[cfg(target_os = "none")]
 mod image {
-    use kernel::arch::aarch64::cpu;
-    use kernel::{pr_info, time};
-
     kernel::kernel_entry!(kernel_main);
 
-    /// What the kernel does once it is up. User space (init) starts here in the next step.
+    /// What the kernel does once it is up: start init from the boot archive, then schedule.
     fn kernel_main() -> ! {
-        pr_info!(
-            "mica: boot complete in {} ms",
-            time::monotonic_ns() / 1_000_000
-        );
-        loop {
-            cpu::wait_for_interrupt();
-        }
+        kernel::first_task::run_user_space()
     }
 }
 

@@ -126,7 +126,11 @@ impl Kernel {
                 break;
             }
         }
-        let mut ctx = UserContext { pc: plan.entry, sp: abi::STACK_TOP as u64, ..Default::default() };
+        let mut ctx = UserContext {
+            pc: plan.entry,
+            sp: abi::STACK_TOP as u64,
+            ..Default::default()
+        };
         ctx.x[0] = abi::IPC_BUFFER_VA as u64;
         ctx.x[1] = spec.args.len() as u64;
         let task = Task {

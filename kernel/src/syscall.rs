@@ -245,6 +245,7 @@ impl Kernel {
             .map_err(space_err)?;
         self.retain(KObj::Region(r));
         self.cur().ctx.x[1] = at as u64;
+        self.cur().ctx.x[2] = frames.len() as u64;
         Ok(())
     }
 
@@ -278,13 +279,13 @@ impl Kernel {
     }
 
     fn sys_task_kill(&mut self, h: u64) -> Result<(), Error> {
-        let cap = self
-            .cur()
-            .handles
-            .get_with(Handle::from_raw(h as u32), Rights::CONTROL)?;
+        let cap = self.cur().handles.get(Handle::from_raw(h as u32))?;
         let KObj::Task(t) = cap.object else {
             return Err(Error::WrongType);
         };
+        if !cap.rights.contains(Rights::CONTROL) {
+            return Err(Error::NoRights);
+        }
         if self.tasks.get(t).is_none() {
             return Err(Error::PeerGone);
         }

@@ -235,7 +235,11 @@ impl Kernel {
             (task.pid, task.name.clone())
         };
         let esr_words = crate::arch::aarch64::esr::Esr(esr);
-        crate::pr_err!("task {pid} ({name}) faulted: {esr_words}; FAR {far:#x} ELR {elr:#x}");
+        if esr_words.far_is_valid() {
+            crate::pr_err!("task {pid} ({name}) faulted: {esr_words} at {far:#x}; ELR {elr:#x}");
+        } else {
+            crate::pr_err!("task {pid} ({name}) faulted: {esr_words}; ELR {elr:#x}");
+        }
         let info = MsgInfo::new(label::FAULT, 4);
         self.end_with_message(
             t,

@@ -16,7 +16,14 @@ pub struct UserSlice {
 
 impl UserSlice {
     /// The range `[va, va + len_bytes)`, refused if it leaves the user half.
+    /// An empty range is valid whatever its address (Rust's empty slices dangle).
     pub fn new(va: u64, len_bytes: u64) -> Result<Self, Error> {
+        if len_bytes == 0 {
+            return Ok(Self {
+                va: abi::USER_MIN,
+                len_bytes: 0,
+            });
+        }
         let va = usize::try_from(va).map_err(|_| Error::BadAddress)?;
         let len_bytes = usize::try_from(len_bytes).map_err(|_| Error::BadAddress)?;
         let end = va.checked_add(len_bytes).ok_or(Error::BadAddress)?;

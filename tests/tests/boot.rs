@@ -81,6 +81,22 @@ fn kernel_boots_and_logs_each_stage_in_order() -> Result<(), Failure> {
     Ok(())
 }
 
+/// User space comes up: init from the boot archive starts `hello`, which
+/// prints its arguments and exits, and init (its supervisor) hears about it.
+#[test]
+fn init_starts_hello_and_supervises_it() -> Result<(), Failure> {
+    let mut qemu = Qemu::boot(&image("kernel8.img")?, BootOptions::default())?;
+    let line = qemu.expect_line("started init (pid ", STEP_TIMEOUT)?;
+    if number_after(&line, "(pid ") != Some(1) {
+        return Err(qemu.fail(format!("init should be pid 1: {line:?}")));
+    }
+    qemu.expect_line("init[1]: mica user space is up", STEP_TIMEOUT)?;
+    qemu.expect_line("hello[2]: hello from mica user space", STEP_TIMEOUT)?;
+    qemu.expect_line("hello[2]:   arg from = \"init\"", STEP_TIMEOUT)?;
+    qemu.expect_line("init[1]: task 2 exited with code 0", STEP_TIMEOUT)?;
+    Ok(())
+}
+
 #[test]
 fn version_check_accepts_versions_only() {
     assert!(starts_with_version(

@@ -113,3 +113,32 @@ fn ktest_fault_panics_with_a_full_report() -> Result<(), Failure> {
         ))),
     }
 }
+
+/// The user-space test runner (init of ktest-user.img) runs real tasks against
+/// the kernel: IPC, badges, rights, notifications, timeouts, faults, bad
+/// arguments, preemption and 1000 tasks without a leaked frame.
+#[test]
+fn ktest_user_passes() -> Result<(), Failure> {
+    let (qemu, code, transcript) = run("ktest-user.img")?;
+    if let Some(line) = line_containing(&transcript, "FAILED") {
+        return Err(qemu.fail(format!("a user-space test failed: {line:?}")));
+    }
+    if code != 0 {
+        return Err(qemu.fail(format!("ktest-user exited with status {code}, expected 0")));
+    }
+    let summary = transcript
+        .lines()
+        .rev()
+        .find(|l| l.contains("utest: ") && l.contains(" passed, "));
+    let Some(summary) = summary else {
+        return Err(qemu.fail("no `utest: N passed, 0 failed` line"));
+    };
+    let passed = number_after(summary, "utest: ");
+    let failed = number_after(summary, " passed, ");
+    match (passed, failed) {
+        (Some(p), Some(0)) if p >= 11 => Ok(()),
+        _ => Err(qemu.fail(format!(
+            "expected at least 11 passed and 0 failed: {summary:?}"
+        ))),
+    }
+}

@@ -1,4 +1,5 @@
-//! Starting user programs: the ELF load plan and the boot archive (cpio "newc") they come from.
+//! Starting user programs: the ELF load plan, and the boot archive (cpio "newc") they come from.
 
-pub mod cpio;
 pub mod elf;
+
+pub use newc as cpio;

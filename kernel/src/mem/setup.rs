@@ -66,7 +66,8 @@ pub fn init(layout: Layout) -> Result<(), MemInitError> {
     );
 
     // The boot archive sits right after the image; the heap starts after it.
-    let archive_end = sections::boot_archive().map_or(layout.image.1, |a| a.as_ptr() as usize + a.len());
+    let archive_end =
+        sections::boot_archive().map_or(layout.image.1, |a| a.as_ptr() as usize + a.len());
     let heap_start = pa_of(align_up(archive_end, PAGE_SIZE));
     let frames_start = heap_start.as_usize() + heap::HEAP_BYTES;
     if frames_start >= ram_end {

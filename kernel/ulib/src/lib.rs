@@ -69,14 +69,20 @@ extern crate std;
 pub mod args;
 pub mod heap;
 pub mod ipc;
+#[cfg(target_os = "none")]
+pub mod mapping;
 mod msg;
 pub mod panic;
 pub mod print;
+#[cfg(target_os = "none")]
+pub mod probe;
 #[cfg(target_os = "none")]
 #[doc(hidden)]
 pub mod start;
 #[cfg(target_os = "none")]
 mod sys;
+#[cfg(target_os = "none")]
+pub mod task;
 
 /// The kernel/user contract, re-exported so programs need only `ulib`.
 pub use abi;

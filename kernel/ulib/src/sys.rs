@@ -171,8 +171,9 @@ pub fn sys_mem_create(pages: usize) -> Result<Handle, Error> {
         .and_then(|r| handle(r[1]))
 }
 
-/// Maps region `region` at `addr` (0: kernel chooses), writable if asked; returns the address.
-pub fn sys_mem_map(region: Handle, addr: usize, writable: bool) -> Result<usize, Error> {
+/// Maps region `region` at `addr` (0: kernel chooses), writable if asked.
+/// Returns the address and the region's length in pages.
+pub fn sys_mem_map(region: Handle, addr: usize, writable: bool) -> Result<(usize, usize), Error> {
     let args = [
         u64::from(region),
         addr as u64,
@@ -184,7 +185,7 @@ pub fn sys_mem_map(region: Handle, addr: usize, writable: bool) -> Result<usize,
     ];
     // SAFETY: MemMap only adds pages where nothing is mapped (AlreadyMapped
     // otherwise), so memory Rust uses is untouched.
-    ok(unsafe { svc(Sysnum::MemMap, args) }).map(|r| r[1] as usize)
+    ok(unsafe { svc(Sysnum::MemMap, args) }).map(|r| (r[1] as usize, r[2] as usize))
 }
 
 /// Creates an endpoint; the handle has all rights.

@@ -4,6 +4,7 @@ mod cpio;
 mod elf;
 mod embed;
 mod map;
+mod pack;
 #[cfg(test)]
 #[path = "../tests/common/mod.rs"]
 mod testelf;
@@ -14,11 +15,14 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: mkimage symbols <kernel.elf> [--map <System.map>]
        mkimage cpio <out.cpio> <name>=<path> ...
+       mkimage pack <kernel.elf> <kernel.bin> <archive.cpio> <out.img>
 
   symbols   encode the text symbols of <kernel.elf> into its .ksyms section (in place)
             and, with --map, write every symbol to <System.map> in Linux's format
   cpio      write the boot archive <out.cpio> (cpio newc): each <path> becomes the
-            regular file <name> (mode 0755, mtime 0), in the order given";
+            regular file <name> (mode 0755, mtime 0), in the order given
+  pack      write the bootable <out.img>: the flat <kernel.bin> (llvm-objcopy -O binary of
+            <kernel.elf>), zeros up to __kernel_end, then the boot archive";
 
 /// A parsed command line.
 #[derive(Debug, PartialEq, Eq)]
@@ -32,6 +36,8 @@ enum Command {
         out: String,
         members: Vec<(String, String)>,
     },
+    /// `mkimage pack <elf> <flat> <archive> <out>`.
+    Pack { paths: [String; 4] },
 }
 
 /// Parses the arguments after the program name; Err is a usage error.
@@ -88,6 +94,15 @@ fn parse_args(args: Vec<OsString>) -> Result<Command, String> {
                 members,
             })
         }
+        Some("pack") => {
+            let args: Vec<String> = args.collect();
+            match <[String; 4]>::try_from(args) {
+                Ok(paths) => Ok(Command::Pack { paths }),
+                Err(_) => {
+                    Err("pack takes <kernel.elf> <kernel.bin> <archive.cpio> <out.img>".to_string())
+                }
+            }
+        }
         Some(other) => Err(format!("unknown subcommand {other}")),
     }
 }
@@ -135,6 +150,21 @@ fn run_cpio(out: &str, members: &[(String, String)]) -> Result<String, String> {
     ))
 }
 
+/// Runs `pack`: the archive goes where the kernel's BSS ends.
+fn run_pack([elf_path, flat_path, archive_path, out]: &[String; 4]) -> Result<String, String> {
+    let read = |p: &str| std::fs::read(p).map_err(|e| format!("{p}: cannot read: {e}"));
+    let symbols = elf::read_symbols(&read(elf_path)?, elf_path)?;
+    let span = pack::kernel_span(&symbols, elf_path)?;
+    let archive = read(archive_path)?;
+    let image = pack::pack(&read(flat_path)?, span, &archive)?;
+    std::fs::write(out, &image).map_err(|e| format!("{out}: cannot write: {e}"))?;
+    Ok(format!(
+        "mkimage: {out}: {} bytes (kernel {span}, boot archive {})",
+        image.len(),
+        archive.len()
+    ))
+}
+
 fn main() -> ExitCode {
     let command = match parse_args(std::env::args_os().skip(1).collect()) {
         Ok(command) => command,
@@ -150,6 +180,7 @@ fn main() -> ExitCode {
         }
         Command::Symbols { elf, map } => report(run_symbols(&elf, map.as_deref())),
         Command::Cpio { out, members } => report(run_cpio(&out, &members)),
+        Command::Pack { paths } => report(run_pack(&paths)),
     }
 }
 

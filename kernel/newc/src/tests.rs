@@ -1,7 +1,23 @@
 //! Host tests of the newc reader: the bytes `mkimage cpio` is pinned to, each refusal, and a mutation fuzz.
 
 use super::*;
-use crate::test_rng::Rng;
+use test_rng::Rng;
+
+/// xorshift64*: a small deterministic PRNG so failures replay.
+mod test_rng {
+    pub struct Rng(pub u64);
+    impl Rng {
+        pub fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        pub fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+}
 use alloc::string::ToString;
 use alloc::vec::Vec;
 

@@ -7,6 +7,11 @@
 //! `cpio_reader` crate because that crate's iterator stops silently at the first
 //! bad header, so a corrupt or cut-off archive looks like a shorter valid one,
 //! and it accepts `+` signs in fields and skips entries whose mode it does not know.
+#![no_std]
+#![forbid(unsafe_code)]
+
+#[cfg(test)]
+extern crate alloc;
 
 use core::fmt;
 
@@ -321,5 +326,4 @@ fn align4(offset: usize) -> usize {
 }
 
 #[cfg(test)]
-#[path = "cpio_tests.rs"]
 mod tests;

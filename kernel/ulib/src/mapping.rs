@@ -1,0 +1,85 @@
+//! Owned mappings: anonymous pages or a shared region, seen as a byte slice, unmapped on drop.
+
+use crate::{sys_map_anon, sys_mem_map, sys_unmap, Error, Handle};
+use abi::PAGE_SIZE;
+
+/// Memory this task mapped; the bytes live as long as the value.
+///
+/// Invariant: `[addr, addr + pages * PAGE_SIZE)` is mapped (writable if
+/// `writable`) for as long as this value exists, and nothing else unmaps it.
+pub struct Mapping {
+    addr: usize,
+    pages: usize,
+    writable: bool,
+}
+
+impl Mapping {
+    /// `pages` fresh zeroed pages, placed by the kernel.
+    pub fn anon(pages: usize, writable: bool) -> Result<Mapping, Error> {
+        let addr = sys_map_anon(0, pages, writable)?;
+        Ok(Mapping {
+            addr,
+            pages,
+            writable,
+        })
+    }
+
+    /// The whole shared region `region`, placed by the kernel.
+    pub fn region(region: Handle, writable: bool) -> Result<Mapping, Error> {
+        let (addr, pages) = sys_mem_map(region, 0, writable)?;
+        Ok(Mapping {
+            addr,
+            pages,
+            writable,
+        })
+    }
+
+    /// Where it starts.
+    pub fn addr(&self) -> usize {
+        self.addr
+    }
+
+    /// The mapped bytes.
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: by the invariant the range is mapped readable while `self` lives.
+        unsafe { core::slice::from_raw_parts(self.addr as *const u8, self.pages * PAGE_SIZE) }
+    }
+
+    /// The mapped bytes, writable; `None` for a read-only mapping.
+    pub fn bytes_mut(&mut self) -> Option<&mut [u8]> {
+        if !self.writable {
+            return None;
+        }
+        // SAFETY: mapped writable while `self` lives; `&mut self` makes it unique.
+        Some(unsafe {
+            core::slice::from_raw_parts_mut(self.addr as *mut u8, self.pages * PAGE_SIZE)
+        })
+    }
+
+    /// Keeps the memory mapped for the rest of the task's life.
+    pub fn leak(self) -> &'static [u8] {
+        let (addr, len) = (self.addr, self.pages * PAGE_SIZE);
+        core::mem::forget(self);
+        // SAFETY: never unmapped from here on (the value is forgotten).
+        unsafe { core::slice::from_raw_parts(addr as *const u8, len) }
+    }
+}
+
+impl Drop for Mapping {
+    fn drop(&mut self) {
+        // SAFETY: the range is this value's own mapping and no borrow of it outlives `self`.
+        let _ = unsafe { sys_unmap(self.addr, self.pages) };
+    }
+}
+
+/// The boot archive (cpio newc bytes) from the region handle the kernel gave init.
+pub fn boot_archive(region: Handle) -> Result<&'static [u8], Error> {
+    let bytes = Mapping::region(region, false)?.leak();
+    if bytes.len() < 16 || &bytes[..8] != b"MICAARCH" {
+        return Err(Error::InvalidArgument);
+    }
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&bytes[8..16]);
+    let len = usize::try_from(u64::from_le_bytes(len)).map_err(|_| Error::InvalidArgument)?;
+    bytes.get(16..16 + len).ok_or(Error::InvalidArgument)
+}

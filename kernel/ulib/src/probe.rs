@@ -1,0 +1,25 @@
+//! Deliberate faults for tests and crash demonstrations: each one traps into the kernel.
+
+use core::arch::asm;
+
+/// Loads a u64 from `addr`; if nothing is mapped there, the task takes a data abort.
+pub fn read_u64(addr: usize) -> u64 {
+    let value: u64;
+    // SAFETY: a plain load in assembly: it reads mapped memory without changing
+    // any Rust object, or faults, which ends the task; no Rust invariant depends on it.
+    unsafe { asm!("ldr {}, [{}]", out(reg) value, in(reg) addr, options(nostack, readonly)) };
+    value
+}
+
+/// Executes a permanently undefined instruction.
+pub fn undefined_instruction() -> ! {
+    // SAFETY: `udf` only raises an undefined-instruction exception, which ends the task.
+    unsafe { asm!("udf #0", options(noreturn, nostack)) }
+}
+
+/// Executes an FP/SIMD instruction, which the kernel traps (tasks are soft-float).
+pub fn fp_instruction() -> ! {
+    // `fmov d0, xzr`, spelled as its encoding: the soft-float target has no FP registers.
+    // SAFETY: with CPACR_EL1.FPEN = 0 the FP instruction only traps, which ends the task.
+    unsafe { asm!(".inst 0x9e6703e0", "udf #1", options(noreturn, nostack)) }
+}

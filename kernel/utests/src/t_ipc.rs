@@ -1,0 +1,215 @@
+//! IPC tests: call/reply, message sizes, badges, handle passing, rights, notifications, timeouts.
+
+use crate::{check, step, Env, Outcome};
+use ulib::abi::{label, FOREVER, NO_WAIT};
+use ulib::{
+    ipc, sys_call, sys_handle_close, sys_handle_dup, sys_info, sys_notification_bind,
+    sys_notification_create, sys_recv, sys_signal, sys_sleep, sys_wait, Error, InfoKind, Msg,
+    Rights,
+};
+
+pub fn ping_pong(env: &Env) -> Outcome {
+    let (ep, task) = env.echo()?;
+    for i in 0..1000u64 {
+        let reply = step(
+            "call",
+            sys_call(ep, &Msg::new(1, [i, i * 2, i * 3, !i]), FOREVER),
+        )?;
+        check!(
+            reply.label() == 1 && reply.words == [i, i * 2, i * 3, !i],
+            "round {i}: {:?}",
+            reply.words
+        );
+    }
+    env.stop(task);
+    step("close", sys_handle_close(ep))
+}
+
+fn pattern(i: usize) -> u8 {
+    (i * 7 + 3) as u8
+}
+
+pub fn message_sizes(env: &Env) -> Outcome {
+    let (ep, task) = env.echo()?;
+    for n in 0..=4usize {
+        let mut words = [0u64; 4];
+        for (i, w) in words.iter_mut().enumerate().take(n) {
+            *w = 0x1111 * (i as u64 + 1);
+        }
+        let mut msg = Msg::new(1, words);
+        msg.info.words = n as u8;
+        let reply = step("call", sys_call(ep, &msg, FOREVER))?;
+        check!(
+            reply.info.words as usize == n && reply.words == words,
+            "{n} words came back as {:?}",
+            reply.words
+        );
+    }
+    for n in [0usize, 1, 64, 1024, 4096] {
+        ipc::with_buffer(|b| b.iter_mut().enumerate().for_each(|(i, x)| *x = pattern(i)));
+        let sum: u64 = (0..n).map(|i| u64::from(pattern(i))).sum();
+        let reply = step(
+            "call",
+            sys_call(ep, &Msg::new(5, []).with_bytes(n as u16), FOREVER),
+        )?;
+        check!(
+            reply.words[0] == sum,
+            "{n} bytes: server summed {} not {sum}",
+            reply.words[0]
+        );
+        let reply = step(
+            "call",
+            sys_call(ep, &Msg::new(6, []).with_bytes(n as u16), FOREVER),
+        )?;
+        check!(
+            usize::from(reply.info.len_bytes) == n,
+            "{n} bytes came back as {}",
+            reply.info.len_bytes
+        );
+        let ok = ipc::with_buffer(|b| (0..n).all(|i| b[i] == pattern(n - 1 - i)));
+        check!(ok, "{n} bytes did not come back reversed");
+    }
+    let too_big = sys_call(ep, &Msg::new(1, []).with_bytes(4097), FOREVER);
+    check!(too_big.is_err(), "a 4097-byte message was accepted");
+    env.stop(task);
+    step("close", sys_handle_close(ep))
+}
+
+pub fn badges(env: &Env) -> Outcome {
+    let (ep, task) = env.echo()?;
+    let badged = step(
+        "dup",
+        sys_handle_dup(ep, Rights::SEND.union(Rights::DUP), 42),
+    )?;
+    let reply = step("call", sys_call(badged, &Msg::new(2, []), FOREVER))?;
+    check!(
+        reply.words[0] == 42,
+        "badged call seen with badge {}",
+        reply.words[0]
+    );
+    let reply = step("call", sys_call(ep, &Msg::new(2, []), FOREVER))?;
+    check!(
+        reply.words[0] == 0,
+        "unbadged call seen with badge {}",
+        reply.words[0]
+    );
+    let rebadge = sys_handle_dup(badged, Rights::SEND, 7);
+    check!(
+        rebadge == Err(Error::InvalidArgument),
+        "re-badging gave {rebadge:?}"
+    );
+    env.stop(task);
+    step("close", sys_handle_close(badged))?;
+    step("close", sys_handle_close(ep))
+}
+
+pub fn handles_and_rights(env: &Env) -> Outcome {
+    let (ep, task) = env.echo()?;
+    let n = step("notification", sys_notification_create())?;
+    let signal_only = step("dup", sys_handle_dup(n, Rights::SEND, 0))?;
+    let reply = step(
+        "call",
+        sys_call(ep, &Msg::new(3, [0b1010]).with_handle(signal_only), FOREVER),
+    )?;
+    check!(
+        reply.words[0] == 1,
+        "the server could not signal the handle it was given"
+    );
+    check!(
+        step("wait", sys_wait(n, 1_000_000_000))? == 0b1010,
+        "wrong bits"
+    );
+    let moved = sys_handle_close(signal_only);
+    check!(
+        moved == Err(Error::InvalidHandle),
+        "the passed handle stayed with the sender: {moved:?}"
+    );
+
+    let recv_only = step(
+        "dup",
+        sys_handle_dup(ep, Rights::RECV.union(Rights::DUP), 0),
+    )?;
+    let r = sys_call(recv_only, &Msg::new(1, []), FOREVER);
+    check!(r == Err(Error::NoRights), "call without SEND gave {r:?}");
+    let widened = step("dup", sys_handle_dup(recv_only, Rights::ALL, 0))?;
+    let r = sys_call(widened, &Msg::new(1, []), FOREVER);
+    check!(r == Err(Error::NoRights), "a duplicate gained SEND: {r:?}");
+    let no_dup = step("dup", sys_handle_dup(ep, Rights::SEND, 0))?;
+    let r = sys_handle_dup(no_dup, Rights::SEND, 0);
+    check!(r == Err(Error::NoRights), "dup without DUP gave {r:?}");
+    let extra = step("dup", sys_handle_dup(n, Rights::SEND, 0))?;
+    let r = sys_call(no_dup, &Msg::new(3, [1]).with_handle(extra), FOREVER);
+    check!(
+        r == Err(Error::NoRights),
+        "passing a handle without GRANT gave {r:?}"
+    );
+    let r = sys_signal(ep, 1);
+    check!(
+        r == Err(Error::WrongType),
+        "signal on an endpoint gave {r:?}"
+    );
+    env.stop(task);
+    for h in [recv_only, widened, no_dup, extra, n, ep] {
+        step("close", sys_handle_close(h))?;
+    }
+    Ok(())
+}
+
+pub fn notifications(_env: &Env) -> Outcome {
+    let n = step("notification", sys_notification_create())?;
+    step("signal", sys_signal(n, 1))?;
+    step("signal", sys_signal(n, 4))?;
+    check!(
+        step("wait", sys_wait(n, NO_WAIT))? == 5,
+        "bits did not accumulate"
+    );
+    let r = sys_wait(n, NO_WAIT);
+    check!(r == Err(Error::WouldBlock), "an empty wait gave {r:?}");
+    let ep = step("endpoint", ulib::sys_endpoint_create())?;
+    step("bind", sys_notification_bind(n))?;
+    step("signal", sys_signal(n, 8))?;
+    let (msg, badge) = step("recv", sys_recv(ep, 1_000_000_000))?;
+    check!(
+        msg.label() == label::NOTIFICATION && msg.words[0] == 8 && badge == 0,
+        "recv gave {msg:?}"
+    );
+    step("unbind", sys_notification_bind(0))?;
+    step("close", sys_handle_close(ep))?;
+    step("close", sys_handle_close(n))
+}
+
+fn uptime_ns() -> u64 {
+    sys_info(InfoKind::Uptime).unwrap_or(0)
+}
+
+pub fn sleep_and_timeouts(_env: &Env) -> Outcome {
+    let t0 = uptime_ns();
+    step("sleep", sys_sleep(30_000_000))?;
+    let slept = uptime_ns() - t0;
+    check!(
+        slept >= 30_000_000,
+        "sleep(30 ms) returned after {slept} ns"
+    );
+    let ep = step("endpoint", ulib::sys_endpoint_create())?;
+    let t0 = uptime_ns();
+    let r = sys_recv(ep, 20_000_000);
+    let waited = uptime_ns() - t0;
+    check!(
+        matches!(r, Err(Error::TimedOut)),
+        "recv with nobody sending gave {r:?}"
+    );
+    check!(
+        waited >= 20_000_000,
+        "recv timed out after only {waited} ns"
+    );
+    let r = sys_call(ep, &Msg::new(1, []), 20_000_000);
+    check!(
+        r == Err(Error::TimedOut),
+        "call with nobody receiving gave {r:?}"
+    );
+    let n = step("notification", sys_notification_create())?;
+    let r = sys_wait(n, 20_000_000);
+    check!(r == Err(Error::TimedOut), "wait gave {r:?}");
+    step("close", sys_handle_close(n))?;
+    step("close", sys_handle_close(ep))
+}
