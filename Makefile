@@ -8,6 +8,7 @@ KTESTS    := ktest-mem ktest-timer ktest-fault ktest-user
 USER_CRATES  := init hello utests
 BOOT_FILES   := init hello
 UTEST_FILES  := init=utest uecho ufault
+BENCH_FILES  := init=ubench uecho upartner
 CARGO     := cargo
 QEMU      := qemu-system-aarch64
 QEMU_ARGS := -M raspi3b -display none
@@ -16,7 +17,7 @@ OBJCOPY   = $(shell rustc --print sysroot)/lib/rustlib/$(HOST)/bin/llvm-objcopy
 MKIMAGE   := target/debug/mkimage
 KERNEL_OUT := target/$(TARGET)/$(PROFILE)
 
-.PHONY: all help deps user kernel ktests qemu test test-host test-system clippy fmt fmt-check doc gdb clean
+.PHONY: all help deps user kernel ktests qemu test bench test-host test-system clippy fmt fmt-check doc gdb clean
 
 all: kernel
 
@@ -24,6 +25,7 @@ help:
 	@echo "make            build $(BUILD)/kernel.elf, $(BUILD)/kernel8.img and $(BUILD)/System.map"
 	@echo "make qemu       build and boot mica in QEMU (raspi3b), console on this terminal (Ctrl-A X quits)"
 	@echo "make test       run every test: host unit tests, kernel tests in QEMU, system tests"
+	@echo "make bench      IPC and syscall costs in guest instructions (QEMU -icount)"
 	@echo "make clippy     lint host and kernel code (warnings are errors)"
 	@echo "make fmt        format all code (make fmt-check only checks)"
 	@echo "make doc        build the API docs (target/doc)"
@@ -66,14 +68,23 @@ ktests: $(MKIMAGE) user
 	$(CARGO) build -p kernel --$(PROFILE) --target $(TARGET) --features ktest $(addprefix --bin ,$(KTESTS))
 	@mkdir -p $(BUILD)
 	for n in $(KTESTS); do cp $(KERNEL_OUT)/$$n $(BUILD)/$$n.elf && $(FINISH_IMAGE) || exit 1; done
+	mv $(BUILD)/ktest-user.img $(BUILD)/ktest-user.bin
 	$(call archive,$(BUILD)/utest.cpio,$(UTEST_FILES))
-	$(MKIMAGE) pack $(BUILD)/ktest-user.elf $(BUILD)/ktest-user.img $(BUILD)/utest.cpio $(BUILD)/ktest-user.img
+	$(MKIMAGE) pack $(BUILD)/ktest-user.elf $(BUILD)/ktest-user.bin $(BUILD)/utest.cpio $(BUILD)/ktest-user.img
 
 qemu: kernel
 	@tools/ensure-deps.sh qemu
 	$(QEMU) $(QEMU_ARGS) -serial mon:stdio -kernel $(BUILD)/kernel8.img
 
 test: test-host kernel ktests test-system
+
+# Benchmarks: deterministic guest instruction counts (PMU event 0x08) under -icount.
+bench: ktests
+	@tools/ensure-deps.sh qemu
+	$(call archive,$(BUILD)/bench.cpio,$(BENCH_FILES))
+	$(MKIMAGE) pack $(BUILD)/ktest-user.elf $(BUILD)/ktest-user.bin $(BUILD)/bench.cpio $(BUILD)/bench.img
+	$(QEMU) $(QEMU_ARGS) -icount shift=0,sleep=off -semihosting -serial stdio -monitor none \
+		-kernel $(BUILD)/bench.img | grep --line-buffered 'bench' | tee $(BUILD)/bench.txt
 
 test-host: deps
 	$(CARGO) test -p abi -p ksyms -p newc -p mkimage -p kernel -p ulib

@@ -60,6 +60,7 @@ pub fn kernel_init(args: BootArgs) {
         panic!("memory setup failed: {e}");
     }
 
+    cpu::start_instruction_counter();
     time::start_tick();
     irq::init();
     let freq_hz = time::frequency_hz();

@@ -52,6 +52,13 @@ pub fn with_kernel<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
     f(kernel)
 }
 
+/// `with_kernel` for the exception path, where IRQs are masked already.
+pub fn with_kernel_masked<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
+    let mut guard = KERNEL.lock_masked();
+    let kernel = guard.get_or_insert_with(Kernel::new);
+    f(kernel)
+}
+
 impl Kernel {
     fn new() -> Self {
         Self {
@@ -144,7 +151,15 @@ impl Kernel {
     }
 
     /// Accounts for timer ticks since the last call: CPU time, time slices and expired timeouts.
+    #[inline]
     pub fn account_ticks(&mut self) {
+        if self.ticks_seen != crate::time::ticks() {
+            self.account_new_ticks();
+        }
+    }
+
+    /// The timer ticked since the last look: charge the ticks and expire deadlines.
+    fn account_new_ticks(&mut self) {
         let now_ticks = crate::time::ticks();
         while self.ticks_seen < now_ticks {
             self.ticks_seen += 1;
@@ -154,6 +169,9 @@ impl Kernel {
                 }
                 self.quantum.on_tick();
             }
+        }
+        if self.timeouts.is_empty() {
+            return;
         }
         let now_ns = crate::time::monotonic_ns();
         while let Some(t) = self.timeouts.pop_expired(now_ns) {

@@ -23,6 +23,9 @@ pub mod cap;
 pub mod console;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
+pub mod fastpath;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
 pub mod firmware;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]

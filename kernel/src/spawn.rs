@@ -5,6 +5,7 @@ use crate::cap::table::Cap;
 use crate::cap::table::HandleTable;
 use crate::kstate::Kernel;
 use crate::loader::elf::{self, LoadPlan, Perms};
+use crate::mem::ctx_box::CtxBox;
 use crate::mem::kernel_space::FRAMES;
 use crate::mem::pte::Attrs;
 use crate::mem::{write_frame, zero_frame, PAGE_SIZE};
@@ -88,6 +89,14 @@ impl Kernel {
             crate::pr_warn!("spawn {}: refused: {e}", spec.name);
             Error::BadElf
         })?;
+        let mut ctx = UserContext {
+            pc: plan.entry,
+            sp: abi::STACK_TOP as u64,
+            ..Default::default()
+        };
+        ctx.x[0] = abi::IPC_BUFFER_VA as u64;
+        ctx.x[1] = spec.args.len() as u64;
+        let ctx = CtxBox::new(ctx).map_err(|_| Error::OutOfMemory)?;
         let mut space = AddressSpace::new().map_err(|_| Error::OutOfMemory)?;
         let ipc_frame = match FRAMES.lock().alloc_one() {
             Ok(pa) => pa,
@@ -126,13 +135,6 @@ impl Kernel {
                 break;
             }
         }
-        let mut ctx = UserContext {
-            pc: plan.entry,
-            sp: abi::STACK_TOP as u64,
-            ..Default::default()
-        };
-        ctx.x[0] = abi::IPC_BUFFER_VA as u64;
-        ctx.x[1] = spec.args.len() as u64;
         let task = Task {
             pid: self.next_pid,
             name: String::from(spec.name),

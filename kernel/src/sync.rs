@@ -35,6 +35,17 @@ impl<T> IrqMutex<T> {
         }
     }
 
+    /// Spins for the lock when IRQs are already masked (the exception path):
+    /// the same lock without saving and restoring the mask.
+    pub fn lock_masked(&self) -> spin::MutexGuard<'_, T> {
+        #[cfg(target_os = "none")]
+        debug_assert!(
+            crate::arch::aarch64::cpu::irqs_masked(),
+            "lock_masked with IRQs on"
+        );
+        self.inner.lock()
+    }
+
     /// Takes the lock if it is free, without spinning (for the panic path).
     pub fn try_lock(&self) -> Option<IrqMutexGuard<'_, T>> {
         let irqs = IrqRestore::mask();

@@ -1,73 +1,79 @@
 //! From user mode into the kernel and back: syscalls, faults, interrupts, switching and idling.
+//!
+//! The vectors have already saved the task's registers in its context; this
+//! decides what happens and which task's context the return to EL0 restores.
 
-use crate::arch::aarch64::exceptions::{Kind, TrapFrame};
+use crate::arch::aarch64::exceptions::{enter_user, fault_address, set_user_context, Kind};
 use crate::arch::aarch64::{cpu, mmu};
-use crate::kstate::{with_kernel, Kernel};
-use crate::task::{TaskId, UserContext};
+use crate::kstate::{with_kernel, with_kernel_masked, Kernel};
+use crate::task::TaskId;
 
 /// Exception class of `svc` from AArch64 (ESR_EL1.EC).
 const EC_SVC64: u64 = 0x15;
 
-/// Handles an exception taken from EL0 and leaves in `frame` the registers of
-/// whichever task runs next. If no task can run, idles instead of returning.
-pub fn from_user(frame: &mut TrapFrame, kind: Kind, esr: u64, far: u64) {
+/// Handles an exception taken from EL0. Returns with TPIDR_EL1 naming the
+/// context of the task to run next; if no task can run, idles instead.
+pub fn from_user(kind: Kind, esr: u64) {
     if kind == Kind::Irq {
         crate::irq::handle();
     }
-    let resumed = with_kernel(|k| {
-        save(k, frame);
-        match kind {
-            Kind::Sync if esr >> 26 == EC_SVC64 => crate::syscall::dispatch(k),
-            Kind::Sync | Kind::SError => k.fault_current(esr, far, frame.elr),
-            Kind::Irq | Kind::Fiq => {}
+    let next = with_kernel_masked(|k| {
+        let syscall = kind == Kind::Sync && esr >> 26 == EC_SVC64;
+        if let Some(next) = syscall.then(|| crate::fastpath::try_fast(k)).flatten() {
+            k.current = Some(next);
+            k.quantum.reset();
+            if k.ticks_seen == crate::time::ticks() {
+                return Some(switch_to(k, next)); // direct switch: no scheduler
+            }
+        } else {
+            match kind {
+                Kind::Sync if syscall => crate::syscall::dispatch(k),
+                Kind::Sync | Kind::SError => {
+                    let elr = k
+                        .current
+                        .and_then(|c| k.tasks.get(c))
+                        .map_or(0, |t| t.ctx.pc);
+                    k.fault_current(esr, fault_address(), elr);
+                }
+                Kind::Irq | Kind::Fiq => {}
+            }
         }
         k.account_ticks();
         let next = k.pick_next()?;
-        Some(load(k, next))
+        Some(switch_to(k, next))
     });
-    match resumed {
-        Some(ctx) => restore(frame, &ctx),
+    match next {
+        Some(ctx) => set_user_context(ctx),
         None => idle(),
     }
 }
 
-/// Copies the interrupted registers into the current task.
-fn save(k: &mut Kernel, frame: &TrapFrame) {
-    let Some(task) = k.current.and_then(|c| k.tasks.get_mut(c)) else {
-        return;
-    };
-    task.ctx.x = frame.x;
-    task.ctx.sp = frame.sp_el0;
-    task.ctx.pc = frame.elr;
-    task.ctx.pstate = frame.spsr;
-}
-
-fn restore(frame: &mut TrapFrame, ctx: &UserContext) {
-    frame.x = ctx.x;
-    frame.sp_el0 = ctx.sp;
-    frame.elr = ctx.pc;
-    frame.spsr = ctx.pstate;
-}
-
-/// Makes `next` the running task: its address space in TTBR0 (an ASID from the
-/// allocator; a flush only when ASIDs roll over) and its registers returned.
-fn load(k: &mut Kernel, next: TaskId) -> UserContext {
+/// Makes `next` the running task, with its address space in TTBR0 (an ASID
+/// from the allocator; a TLB flush only when ASIDs roll over). Returns its context.
+fn switch_to(k: &mut Kernel, next: TaskId) -> *const crate::task::UserContext {
     k.current = Some(next);
+    let Some(task) = k.tasks.get_mut(next) else {
+        return core::ptr::null();
+    };
     if k.loaded != Some(next) {
-        let Some(task) = k.tasks.get_mut(next) else {
-            return UserContext::default();
+        let current_asid = task.asid.filter(|a| a.generation() == k.asids.generation());
+        let asid = match current_asid {
+            Some(asid) => asid, // still valid: no allocator work, no flush
+            None => {
+                let (asid, flush_all) = k.asids.assign(task.asid);
+                if flush_all {
+                    mmu::flush_tlb_all();
+                }
+                asid
+            }
         };
-        let (asid, flush_all) = k.asids.assign(task.asid);
         task.asid = Some(asid);
-        if flush_all {
-            mmu::flush_tlb_all();
-        }
         if let Some(space) = &task.space {
             mmu::load_user_tables(space.root().as_usize(), asid.value());
         }
         k.loaded = Some(next);
     }
-    k.tasks.get(next).map(|t| t.ctx).unwrap_or_default()
+    task.ctx.as_ptr()
 }
 
 /// Waits for interrupts until some task can run, then enters it. The kernel
@@ -78,10 +84,11 @@ pub fn idle() -> ! {
         let next = with_kernel(|k| {
             k.account_ticks();
             let next = k.pick_next()?;
-            Some(load(k, next))
+            Some(switch_to(k, next))
         });
         if let Some(ctx) = next {
-            crate::arch::aarch64::exceptions::enter_user(&ctx);
+            set_user_context(ctx);
+            enter_user();
         }
         // An interrupt that is already pending wakes `wfi` even while masked.
         cpu::wait_for_interrupt();

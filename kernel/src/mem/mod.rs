@@ -9,6 +9,8 @@ pub mod slab;
 pub mod va_range;
 
 #[cfg(target_os = "none")]
+pub mod ctx_box;
+#[cfg(target_os = "none")]
 mod frame_access;
 #[cfg(target_os = "none")]
 pub mod heap;

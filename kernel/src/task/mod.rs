@@ -12,32 +12,7 @@ use space::AddressSpace;
 /// Names a task inside the kernel (an arena id; stale ids find nothing).
 pub type TaskId = Id;
 
-/// The user registers of a thread, saved while it is not running.
-///
-/// Invariant: the layout matches `arch::aarch64::exceptions::TrapFrame`'s first
-/// 34 words (`x0..x30`, `sp_el0`, `elr`, `spsr`), so switching copies words.
-#[derive(Clone, Copy, Debug, Default)]
-#[repr(C)]
-pub struct UserContext {
-    /// x0..x30.
-    pub x: [u64; 31],
-    /// The user stack pointer.
-    pub sp: u64,
-    /// Where the thread resumes.
-    pub pc: u64,
-    /// Saved PSTATE (EL0t, interrupts unmasked).
-    pub pstate: u64,
-}
-
-impl UserContext {
-    /// Sets the syscall result registers: `x0` = error code (0 = success).
-    pub fn set_result(&mut self, result: Result<(), abi::Error>) {
-        self.x[0] = match result {
-            Ok(()) => 0,
-            Err(e) => e as u64,
-        };
-    }
-}
+pub use crate::arch::aarch64::context::UserContext;
 
 /// What a thread is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,7 +84,7 @@ pub struct Task {
     /// What the thread is doing.
     pub state: State,
     /// Saved user registers.
-    pub ctx: UserContext,
+    pub ctx: crate::mem::ctx_box::CtxBox,
     /// Its memory; `None` once a zombie has given it back.
     pub space: Option<AddressSpace>,
     /// Its ASID, if one was assigned (see `mem::asid`).

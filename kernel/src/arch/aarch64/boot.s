@@ -24,6 +24,9 @@ from_el2:
     mov     x1, #3                  // CNTHCTL_EL2: EL1PCTEN | EL1PCEN (counter and timer at EL1)
     msr     cnthctl_el2, x1
     msr     cntvoff_el2, xzr
+    mrs     x1, pmcr_el0            // MDCR_EL2.HPMN = PMCR_EL0.N: every PMU counter to EL1/EL0
+    ubfx    x1, x1, #11, #5
+    msr     mdcr_el2, x1
     mov     x1, #(1 << 31)          // HCR_EL2.RW: EL1 runs AArch64
     msr     hcr_el2, x1
     mov     x1, #0x3c5              // SPSR_EL2: D, A, I, F masked; EL1h

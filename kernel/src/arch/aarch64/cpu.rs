@@ -93,3 +93,30 @@ pub fn read_u64_for_test(addr: usize) -> u64 {
     unsafe { asm!("ldr {}, [{}]", out(reg) value, in(reg) addr, options(nostack, readonly)) };
     value
 }
+
+/// PMU event number of "instruction architecturally executed" (INST_RETIRED).
+pub const PMU_EVENT_INST_RETIRED: u64 = 0x08;
+
+/// Starts event counter 0 counting retired instructions at EL0 and EL1, and lets
+/// tasks read it (PMUSERENR_EL0.EN/ER), so benchmarks measure in user space as
+/// Linux's `perf_user_access` allows. Under QEMU it counts only with `-icount`.
+pub fn start_instruction_counter() {
+    // SAFETY: PMU configuration writes change no memory; counter 0 is the
+    // kernel's to program, and reading counters grants tasks no access to data.
+    unsafe {
+        asm!(
+            "msr pmevtyper0_el0, {ev}",
+            "msr pmcntenset_el0, {en}",
+            "mrs {t}, pmcr_el0",
+            "orr {t}, {t}, #3", // E: enable; P: reset event counters
+            "msr pmcr_el0, {t}",
+            "msr pmuserenr_el0, {user}",
+            "isb",
+            ev = in(reg) PMU_EVENT_INST_RETIRED,
+            en = in(reg) 1u64,
+            user = in(reg) 0b1001u64, // EN | ER: EL0 may read counters
+            t = out(reg) _,
+            options(nostack, preserves_flags),
+        )
+    };
+}

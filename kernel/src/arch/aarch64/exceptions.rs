@@ -1,11 +1,13 @@
 //! Exception entry: the vector table, the saved-context frame and the dispatch to kernel handlers.
 
+use super::context::UserContext;
 use aarch64_cpu::asm::barrier;
-use aarch64_cpu::registers::{Readable, Writeable, ESR_EL1, FAR_EL1, VBAR_EL1};
+use aarch64_cpu::registers::{Readable, Writeable, ESR_EL1, FAR_EL1, TPIDR_EL1, VBAR_EL1};
 
 /// The interrupted context, as `vectors.s` saves it on the stack.
 ///
-/// Invariant: the layout matches the stores in `vectors.s` (checked by `FRAME_BYTES`).
+/// Invariant: the layout matches the stores in `vectors.s` (checked by
+/// `FRAME_BYTES`), and its first 34 words are a `UserContext`'s.
 #[repr(C)]
 #[derive(Debug)]
 pub struct TrapFrame {
@@ -100,10 +102,6 @@ extern "C" fn exception_dispatch(frame: &mut TrapFrame, vector: u64) {
         crate::irq::handle();
         return;
     }
-    if origin == Origin::LowerEl64 {
-        crate::trap::from_user(frame, kind, ESR_EL1.get(), FAR_EL1.get());
-        return;
-    }
     let fault = Fault {
         origin,
         kind,
@@ -115,13 +113,38 @@ extern "C" fn exception_dispatch(frame: &mut TrapFrame, vector: u64) {
     crate::panic::kernel_fault(&fault)
 }
 
-/// Enters a task at EL0 with the registers of `ctx`; the kernel stack starts over.
-pub fn enter_user(ctx: &crate::task::UserContext) -> ! {
+/// Called by `vectors.s` for every exception from EL0, after it saved the
+/// task's registers in the context TPIDR_EL1 names; returns with TPIDR_EL1
+/// naming the context to restore.
+#[no_mangle]
+extern "C" fn user_exception(vector: u64) {
+    let kind = match vector % 4 {
+        0 => Kind::Sync,
+        1 => Kind::Irq,
+        2 => Kind::Fiq,
+        _ => Kind::SError,
+    };
+    crate::trap::from_user(kind, ESR_EL1.get());
+}
+
+/// Names the context the next return to EL0 restores (TPIDR_EL1).
+pub fn set_user_context(ctx: *const UserContext) {
+    TPIDR_EL1.set(ctx as u64);
+}
+
+/// Enters the task whose context `set_user_context` named last; the kernel
+/// stack starts over.
+pub fn enter_user() -> ! {
     extern "C" {
-        fn enter_user_asm(ctx: *const crate::task::UserContext) -> !;
+        fn enter_user_asm() -> !;
     }
-    // SAFETY: `ctx` points at a complete UserContext (34 words, the layout the
-    // assembly reads); its pstate selects EL0, so the eret cannot raise the
-    // exception level, and nothing on the kernel stack is needed afterwards.
-    unsafe { enter_user_asm(ctx) }
+    // SAFETY: the scheduler names a live context (a slab object that stays put,
+    // `mem::ctx_box`) with `set_user_context` before every return to EL0; its
+    // pstate selects EL0, so the eret cannot raise the exception level, and
+    // nothing on the kernel stack is needed afterwards.
+    unsafe { enter_user_asm() }
+}
+/// The faulting address of the exception being handled (FAR_EL1).
+pub fn fault_address() -> u64 {
+    FAR_EL1.get()
 }

@@ -2,7 +2,7 @@
 
 use super::boot::{TCR, TCR_EPD0};
 use aarch64_cpu::asm::barrier;
-use aarch64_cpu::registers::{Writeable, TCR_EL1, TTBR0_EL1, TTBR1_EL1};
+use aarch64_cpu::registers::{Readable, Writeable, TCR_EL1, TTBR0_EL1, TTBR1_EL1};
 use core::arch::asm;
 
 /// Makes `root` (a physical address of an L1 table) the kernel's upper-half
@@ -44,7 +44,9 @@ pub fn flush_tlb_kernel_page(va: usize) {
 /// With ASIDs, entries of other tasks stay valid in the TLB: no flush needed.
 pub fn load_user_tables(root: usize, asid: u16) {
     TTBR0_EL1.set(root as u64 | (u64::from(asid) << 48));
-    TCR_EL1.set(TCR);
+    if TCR_EL1.get() != TCR {
+        TCR_EL1.set(TCR); // walks were off (EPD0) since the last task went away
+    }
     barrier::isb(barrier::SY);
 }
 

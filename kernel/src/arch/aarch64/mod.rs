@@ -7,6 +7,8 @@ pub mod backtrace;
 #[cfg(target_os = "none")]
 pub mod boot;
 #[cfg(target_os = "none")]
+pub mod context;
+#[cfg(target_os = "none")]
 pub mod cpu;
 #[cfg(target_os = "none")]
 pub mod exceptions;

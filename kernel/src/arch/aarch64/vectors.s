@@ -15,6 +15,17 @@
     b       exception_common
 .endm
 
+// From EL0 the registers go straight into the current task's UserContext,
+// whose address TPIDR_EL1 holds; the Rust handler leaves TPIDR_EL1 naming the
+// task to run next, and return_to_user restores that one.
+.macro VECTOR_EL0 kind
+.balign 0x80
+    stp     x0, x1, [sp, #-16]!
+    mrs     x0, tpidr_el1
+    mov     x1, #\kind
+    b       user_entry
+.endm
+
 .section .text.vectors, "ax"
 .balign 0x800
 .global exception_vectors
@@ -27,14 +38,14 @@ exception_vectors:
     VECTOR 5    //                     IRQ
     VECTOR 6    //                     FIQ
     VECTOR 7    //                     SError
-    VECTOR 8    // lower EL, AArch64:  synchronous
-    VECTOR 9    //                     IRQ
-    VECTOR 10   //                     FIQ
-    VECTOR 11   //                     SError
-    VECTOR 12   // lower EL, AArch32:  synchronous
-    VECTOR 13   //                     IRQ
-    VECTOR 14   //                     FIQ
-    VECTOR 15   //                     SError
+    VECTOR_EL0 8    // lower EL, AArch64:  synchronous
+    VECTOR_EL0 9    //                     IRQ
+    VECTOR_EL0 10   //                     FIQ
+    VECTOR_EL0 11   //                     SError
+    VECTOR_EL0 12   // lower EL, AArch32:  synchronous
+    VECTOR_EL0 13   //                     IRQ
+    VECTOR_EL0 14   //                     FIQ
+    VECTOR_EL0 15   //                     SError
 
 exception_common:
     stp     x2, x3, [sp, #(1 * 16)]
@@ -84,17 +95,41 @@ exception_common:
     add     sp, sp, #FRAME_BYTES
     eret
 
-// enter_user(ctx: *const UserContext) -> !: loads a task's registers and
-// erets to EL0 with the kernel stack reset (nothing below it survives).
-.global enter_user_asm
-enter_user_asm:
-    ldr     x1, =__boot_stack_top
-    mov     sp, x1
-    ldp     x2, x3, [x0, #(31 * 8)]     // sp_el0, elr
-    ldr     x4, [x0, #(33 * 8)]         // spsr
+user_entry:                             // x0 = current UserContext, x1 = vector
+    stp     x2, x3, [x0, #(1 * 16)]
+    stp     x4, x5, [x0, #(2 * 16)]
+    stp     x6, x7, [x0, #(3 * 16)]
+    stp     x8, x9, [x0, #(4 * 16)]
+    stp     x10, x11, [x0, #(5 * 16)]
+    stp     x12, x13, [x0, #(6 * 16)]
+    stp     x14, x15, [x0, #(7 * 16)]
+    stp     x16, x17, [x0, #(8 * 16)]
+    stp     x18, x19, [x0, #(9 * 16)]
+    stp     x20, x21, [x0, #(10 * 16)]
+    stp     x22, x23, [x0, #(11 * 16)]
+    stp     x24, x25, [x0, #(12 * 16)]
+    stp     x26, x27, [x0, #(13 * 16)]
+    stp     x28, x29, [x0, #(14 * 16)]
+    mrs     x2, sp_el0
+    stp     x30, x2, [x0, #(15 * 16)]
+    mrs     x2, elr_el1
+    mrs     x3, spsr_el1
+    stp     x2, x3, [x0, #(16 * 16)]
+    ldp     x2, x3, [sp], #16           // the task's own x0 and x1
+    stp     x2, x3, [x0, #(0 * 16)]
+    mov     x29, xzr                    // kernel backtraces end here
+    mov     x0, x1
+    bl      user_exception
+
+// Restores the task whose UserContext TPIDR_EL1 names and returns to it.
+.global return_to_user
+return_to_user:
+    mrs     x0, tpidr_el1
+    ldp     x2, x3, [x0, #(16 * 16)]
+    msr     elr_el1, x2
+    msr     spsr_el1, x3
+    ldp     x30, x2, [x0, #(15 * 16)]
     msr     sp_el0, x2
-    msr     elr_el1, x3
-    msr     spsr_el1, x4
     ldp     x2, x3, [x0, #(1 * 16)]
     ldp     x4, x5, [x0, #(2 * 16)]
     ldp     x6, x7, [x0, #(3 * 16)]
@@ -109,7 +144,14 @@ enter_user_asm:
     ldp     x24, x25, [x0, #(12 * 16)]
     ldp     x26, x27, [x0, #(13 * 16)]
     ldp     x28, x29, [x0, #(14 * 16)]
-    ldr     x30, [x0, #(15 * 16)]
     ldp     x0, x1, [x0, #(0 * 16)]
     eret
+
+// enter_user(): resets the kernel stack and returns to the task whose context
+// TPIDR_EL1 names (nothing on the kernel stack survives).
+.global enter_user_asm
+enter_user_asm:
+    ldr     x1, =__boot_stack_top
+    mov     sp, x1
+    b       return_to_user
 .ltorg
