@@ -34,3 +34,13 @@ pub fn instructions() -> u32 {
     };
     count as u32
 }
+
+/// An exclusive load from a misaligned address: an alignment fault (exclusives
+/// must be naturally aligned whatever SCTLR_EL1.A says).
+pub fn misaligned_exclusive() -> ! {
+    let word = 0u64;
+    let addr = core::ptr::addr_of!(word) as usize + 1;
+    // SAFETY: the misaligned `ldxr` faults before it reads anything, and the
+    // fault ends the task; `word` outlives the asm either way.
+    unsafe { asm!("ldxr x10, [{}]", "udf #2", in(reg) addr, options(noreturn, nostack)) }
+}

@@ -68,7 +68,13 @@ fn check_report(msg: &Msg, got: u64, badge: u64, pid: u64) -> Result<(), String>
 }
 
 pub fn faults_reported(env: &Env) -> Outcome {
-    for (kind, ec, badge) in [("data", 0x24, 77), ("undef", 0x00, 78), ("fp", 0x07, 79)] {
+    let faults = [
+        ("data", 0x24, 77),
+        ("undef", 0x00, 78),
+        ("fp", 0x07, 79),
+        ("align", 0x24, 82),
+    ];
+    for (kind, ec, badge) in faults {
         let (msg, _) = expect_report(env, &alloc::format!("kind={kind}"), badge)?;
         check!(
             msg.label() == label::FAULT,

@@ -1,4 +1,4 @@
-//! ufault: misbehaves on purpose, as its `kind=` argument says: data, undef, fp, panic, exit, spin.
+//! ufault: misbehaves on purpose, as its `kind=` argument says: data, undef, fp, align, panic, exit, spin.
 #![no_std]
 #![no_main]
 #![forbid(unsafe_code)]
@@ -19,6 +19,7 @@ fn main() -> i32 {
         }
         "undef" => ulib::probe::undefined_instruction(),
         "fp" => ulib::probe::fp_instruction(),
+        "align" => ulib::probe::misaligned_exclusive(),
         "panic" => panic!("ufault was asked to panic"),
         "exit" => arg("code").and_then(|c| c.parse().ok()).unwrap_or(0),
         "spin" => loop {
