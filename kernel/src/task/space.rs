@@ -97,16 +97,7 @@ impl AddressSpace {
         pages: usize,
         attrs: Attrs,
     ) -> Result<usize, SpaceError> {
-        let va = match va {
-            Some(va) => va,
-            None => self.choose(pages)?,
-        };
-        if !range_ok(va, pages) {
-            return Err(SpaceError::InvalidRange);
-        }
-        if self.overlaps(va, pages) {
-            return Err(SpaceError::AlreadyMapped);
-        }
+        let va = self.place(va, pages)?;
         self.mappings.insert(
             va,
             Mapping {
@@ -157,16 +148,7 @@ impl AddressSpace {
         backing: Backing,
     ) -> Result<usize, SpaceError> {
         let pages = frames_pa.len();
-        let va = match va {
-            Some(va) => va,
-            None => self.choose(pages)?,
-        };
-        if !range_ok(va, pages) {
-            return Err(SpaceError::InvalidRange);
-        }
-        if self.overlaps(va, pages) {
-            return Err(SpaceError::AlreadyMapped);
-        }
+        let va = self.place(va, pages)?;
         let mut frames = FRAMES.lock();
         let mut mem = FrameTables(&mut frames);
         for (i, &pa) in frames_pa.iter().enumerate() {
@@ -183,6 +165,22 @@ impl AddressSpace {
             }
         }
         self.mappings.insert(va, Mapping { pages, backing });
+        Ok(va)
+    }
+
+    /// Where `pages` pages go: at `va` if given, else where the kernel chooses;
+    /// refused outside the user range or over an existing mapping.
+    fn place(&mut self, va: Option<usize>, pages: usize) -> Result<usize, SpaceError> {
+        let va = match va {
+            Some(va) => va,
+            None => self.choose(pages)?,
+        };
+        if !range_ok(va, pages) {
+            return Err(SpaceError::InvalidRange);
+        }
+        if self.overlaps(va, pages) {
+            return Err(SpaceError::AlreadyMapped);
+        }
         Ok(va)
     }
 

@@ -1,41 +1,11 @@
 //! Integration test: `mkimage cpio` writes an archive that the system's `cpio` lists and extracts (when installed).
 
+mod support;
+
 use std::io::Write;
-use std::path::PathBuf;
+
 use std::process::{Command, Output, Stdio};
-
-/// A scratch directory unique to this test process and test name, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("mkimage-cpio-{}-{test}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create scratch dir");
-        Scratch(dir)
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0
-            .join(name)
-            .to_str()
-            .expect("utf-8 temp path")
-            .to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn mkimage(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mkimage"))
-        .args(args)
-        .output()
-        .expect("run mkimage")
-}
+use support::{mkimage, Scratch};
 
 /// Runs the system `cpio` with `archive` on stdin; `None` when it is not installed.
 fn system_cpio(args: &[&str], archive: &[u8]) -> Option<Output> {

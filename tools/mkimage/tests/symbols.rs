@@ -1,44 +1,12 @@
 //! Integration test: `mkimage symbols` on a built ELF patches `.ksyms` in place and writes System.map.
 
 mod common;
+mod support;
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::{sym, Ksyms, Sec, STB_GLOBAL, STT_FUNC, STT_NOTYPE, TEXT_ADDR};
-
-/// A scratch directory unique to this test process and test name, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("mkimage-{}-{test}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create scratch dir");
-        Scratch(dir)
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0
-            .join(name)
-            .to_str()
-            .expect("utf-8 temp path")
-            .to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn mkimage(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mkimage"))
-        .args(args)
-        .output()
-        .expect("run mkimage")
-}
+use support::{mkimage, Scratch};
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
