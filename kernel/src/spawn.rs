@@ -15,6 +15,11 @@ use crate::task::{State, Task, TaskId, UserContext};
 use abi::Error;
 use alloc::string::String;
 
+/// Most tasks (zombies included) alive at once: bounds what tasks can make the
+/// kernel heap hold for them, so a task that spawns in a loop gets an error,
+/// not a kernel out of heap.
+pub const MAX_TASKS: usize = 1024;
+
 /// What a new task starts with besides its program.
 pub struct SpawnSpec<'a> {
     /// Its name (at most `abi::MAX_NAME_BYTES`).
@@ -84,6 +89,9 @@ impl Kernel {
         }
         if spec.priority > abi::MAX_PRIORITY {
             return Err(Error::InvalidArgument);
+        }
+        if self.tasks.len() >= MAX_TASKS {
+            return Err(Error::OutOfMemory);
         }
         let plan = elf::plan(image).map_err(|e| {
             crate::pr_warn!("spawn {}: refused: {e}", spec.name);

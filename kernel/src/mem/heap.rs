@@ -10,7 +10,7 @@ use core::ptr::NonNull;
 use linked_list_allocator::Heap;
 
 /// Bytes of the kernel heap.
-pub const HEAP_BYTES: usize = 2 * 1024 * 1024;
+pub const HEAP_BYTES: usize = 8 * 1024 * 1024;
 
 /// The heap behind an IRQ-masking lock, so an interrupt handler that allocates cannot deadlock.
 pub struct KernelHeap(IrqMutex<Heap>);

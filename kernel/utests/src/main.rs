@@ -125,6 +125,10 @@ const TESTS: &[Test] = &[
     ("bad syscall arguments are refused", t_system::bad_arguments),
     ("the timer preempts a spinning task", t_system::preemption),
     ("1000 tasks leave no frame behind", t_system::thousand_tasks),
+    (
+        "spawning past the task limit is refused",
+        t_system::task_limit,
+    ),
 ];
 
 fn main() -> i32 {

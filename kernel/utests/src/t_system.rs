@@ -280,3 +280,32 @@ pub fn thousand_tasks(env: &Env) -> Outcome {
     check!(tasks1 == tasks0, "tasks {tasks0} before, {tasks1} after");
     step("close", sys_handle_close(ep))
 }
+
+/// Spawning past the kernel's task limit is an error (`OutOfMemory`), and the
+/// system goes on: the echo servers then exit one by one on request.
+pub fn task_limit(env: &Env) -> Outcome {
+    let ep = step("endpoint", ulib::sys_endpoint_create())?;
+    let mut started = 0u32;
+    let refusal = loop {
+        match env.start("uecho", "", &[ep], 0) {
+            Ok((task, _)) => {
+                started += 1;
+                step("close", sys_handle_close(task))?;
+            }
+            Err(e) => break e,
+        }
+        check!(started <= 2000, "no limit after {started} tasks");
+    };
+    check!(
+        refusal.contains("out of memory"),
+        "after {started} tasks: {refusal}"
+    );
+    check!(started >= 500, "only {started} tasks before the limit");
+    for i in 0..started {
+        let r = sys_call(ep, &Msg::new(4, []), 5_000_000_000);
+        check!(r.is_ok(), "stopping echo {i}: {r:?}");
+    }
+    let tasks = sys_info(InfoKind::Tasks).unwrap_or(0);
+    check!(tasks < 10, "{tasks} tasks left after all echoes exited");
+    step("close", sys_handle_close(ep))
+}
