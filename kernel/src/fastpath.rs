@@ -120,3 +120,7 @@ fn outranks_ready(k: &Kernel, to: TaskId) -> bool {
     let prio = k.tasks.get(to).map_or(0, |t| t.priority);
     k.run.highest_ready_priority().is_none_or(|p| p <= prio)
 }
+
+#[cfg(test)]
+#[path = "fastpath_tests.rs"]
+mod tests;

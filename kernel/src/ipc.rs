@@ -8,8 +8,8 @@
 use crate::arena::Id;
 use crate::cap::table::Handle;
 use crate::kstate::Kernel;
-use crate::mem::copy_frame_prefix;
 use crate::object::KObj;
+use crate::platform::copy_frame_prefix;
 use crate::task::{State, TaskId};
 use abi::{label, Error, MsgInfo, Rights};
 
@@ -337,3 +337,11 @@ impl Kernel {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "ipc_tests.rs"]
+mod tests;
+
+#[cfg(test)]
+#[path = "ipc_notify_tests.rs"]
+mod notify_tests;

@@ -60,7 +60,8 @@ pub fn with_kernel_masked<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
 }
 
 impl Kernel {
-    fn new() -> Self {
+    /// An empty kernel: no tasks, no objects, nothing running.
+    pub(crate) fn new() -> Self {
         Self {
             tasks: Arena::new(),
             endpoints: Arena::new(),
@@ -110,7 +111,7 @@ impl Kernel {
         let id = self.current.expect("only a running task blocks");
         self.cur().state = state;
         if timeout_ns != abi::FOREVER {
-            let deadline = crate::time::monotonic_ns().saturating_add(timeout_ns);
+            let deadline = crate::platform::monotonic_ns().saturating_add(timeout_ns);
             if self.timeouts.insert(deadline, id).is_err() {
                 crate::pr_crit!("sched: no memory for a timeout");
             }
@@ -153,14 +154,14 @@ impl Kernel {
     /// Accounts for timer ticks since the last call: CPU time, time slices and expired timeouts.
     #[inline]
     pub fn account_ticks(&mut self) {
-        if self.ticks_seen != crate::time::ticks() {
+        if self.ticks_seen != crate::platform::ticks() {
             self.account_new_ticks();
         }
     }
 
     /// The timer ticked since the last look: charge the ticks and expire deadlines.
     fn account_new_ticks(&mut self) {
-        let now_ticks = crate::time::ticks();
+        let now_ticks = crate::platform::ticks();
         while self.ticks_seen < now_ticks {
             self.ticks_seen += 1;
             if let Some(c) = self.current {
@@ -173,7 +174,7 @@ impl Kernel {
         if self.timeouts.is_empty() {
             return;
         }
-        let now_ns = crate::time::monotonic_ns();
+        let now_ns = crate::platform::monotonic_ns();
         while let Some(t) = self.timeouts.pop_expired(now_ns) {
             self.expire(t);
         }
@@ -224,3 +225,7 @@ impl Kernel {
             .map(|(id, _)| id)
     }
 }
+
+#[cfg(test)]
+#[path = "kstate_tests.rs"]
+mod tests;

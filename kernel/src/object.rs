@@ -1,7 +1,6 @@
 //! Kernel objects that handles name: endpoints, notifications, memory regions and tasks.
 
 use crate::arena::Id;
-use crate::mem::kernel_space::FRAMES;
 use crate::mem::PhysAddr;
 use crate::task::TaskId;
 use alloc::collections::VecDeque;
@@ -71,12 +70,8 @@ pub struct Region {
 
 impl Drop for Region {
     fn drop(&mut self) {
-        if !self.owned {
-            return;
-        }
-        let mut frames = FRAMES.lock();
-        for &pa in &self.frames {
-            frames.free(pa, 1);
+        if self.owned {
+            crate::platform::free_frames(&self.frames);
         }
     }
 }

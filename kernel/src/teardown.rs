@@ -1,8 +1,8 @@
 //! Ending tasks: exit, faults and kills, giving back everything a task owned, and handle release.
 
-use crate::arch::aarch64::mmu;
 use crate::kstate::Kernel;
 use crate::object::KObj;
+use crate::platform;
 use crate::task::{KernelMsg, State, TaskId};
 use abi::{label, Error, MsgInfo};
 
@@ -121,11 +121,11 @@ impl Kernel {
             self.release(obj);
         }
         if self.loaded == Some(t) {
-            mmu::unload_user_tables();
+            platform::unload_user_tables();
             self.loaded = None;
         }
         if let Some(asid) = asid {
-            mmu::flush_tlb_asid(asid.value());
+            platform::flush_tlb_asid(asid.value());
             // Flushed first: a reused value must not find this task's entries.
             let _ = self.asids.release(asid);
         }
@@ -144,9 +144,7 @@ impl Kernel {
         let Some(task) = self.tasks.remove(t) else {
             return;
         };
-        crate::mem::kernel_space::FRAMES
-            .lock()
-            .free(task.ipc_frame, 1);
+        platform::free_frames(&[task.ipc_frame]);
         if let Some((ep, _)) = task.fault_ep {
             self.release(KObj::Endpoint(ep));
         }
@@ -256,3 +254,7 @@ impl Kernel {
         self.reap(t);
     }
 }
+
+#[cfg(test)]
+#[path = "teardown_tests.rs"]
+mod tests;

@@ -8,6 +8,12 @@ pub mod ring;
 #[cfg(target_os = "none")]
 pub use printk::{console_level, init, printk, set_console_level, with_ring, LOG_BYTES};
 
+/// The host has no console or ring: records go to stderr (each test's output is captured).
+#[cfg(not(target_os = "none"))]
+pub fn printk(level: level::Level, args: core::fmt::Arguments) {
+    std::eprintln!("{level}: {args}");
+}
+
 /// Logs at a printk level: `pr!(Level::Notice, "...")`.
 #[macro_export]
 macro_rules! pr {

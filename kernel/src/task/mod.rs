@@ -1,13 +1,14 @@
 //! Tasks: an address space, a handle table and one thread of saved user registers.
 
+#[cfg(target_os = "none")]
 pub mod space;
 
 use crate::arena::Id;
 use crate::cap::table::HandleTable;
 use crate::mem::PhysAddr;
 use crate::object::KObj;
+use crate::platform::{AddressSpace, CtxBox};
 use alloc::string::String;
-use space::AddressSpace;
 
 /// Names a task inside the kernel (an arena id; stale ids find nothing).
 pub type TaskId = Id;
@@ -84,7 +85,7 @@ pub struct Task {
     /// What the thread is doing.
     pub state: State,
     /// Saved user registers.
-    pub ctx: crate::mem::ctx_box::CtxBox,
+    pub ctx: CtxBox,
     /// Its memory; `None` once a zombie has given it back.
     pub space: Option<AddressSpace>,
     /// Its ASID, if one was assigned (see `mem::asid`).

@@ -1,13 +1,12 @@
 //! AArch64 (Cortex-A53): boot, exception levels, vectors, MMU, timer, caches.
 
+pub mod context;
 pub mod esr;
 
 #[cfg(target_os = "none")]
 pub mod backtrace;
 #[cfg(target_os = "none")]
 pub mod boot;
-#[cfg(target_os = "none")]
-pub mod context;
 #[cfg(target_os = "none")]
 pub mod cpu;
 #[cfg(target_os = "none")]

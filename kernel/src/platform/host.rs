@@ -1,0 +1,190 @@
+//! The fake machine host tests run the kernel core on: a settable clock, a frame store, boxed contexts.
+//!
+//! Its state is per thread (every test runs on its own thread), so tests
+//! never see each other's clock or frames. Misuse that would corrupt memory
+//! on the target (touching a frame that is not allocated, freeing one twice)
+//! panics here, so a test catches it.
+
+use crate::arena::Id;
+use crate::mem::{OutOfMemory, PhysAddr, PAGE_SIZE};
+use crate::task::UserContext;
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+use core::ops::{Deref, DerefMut};
+
+/// Nanoseconds per timer tick: 100 Hz, as on the target.
+pub const TICK_NS: u64 = 10_000_000;
+/// Where fake frames start (any page-aligned value would do; non-zero catches a stray 0).
+const FIRST_FRAME: usize = 0x1000_0000;
+
+/// This thread's fake machine.
+struct Machine {
+    now_ns: u64,
+    frames: BTreeMap<usize, Box<[u8; PAGE_SIZE]>>,
+    next_frame: usize,
+}
+
+impl Machine {
+    const fn new() -> Self {
+        Self {
+            now_ns: 0,
+            frames: BTreeMap::new(),
+            next_frame: FIRST_FRAME,
+        }
+    }
+
+    fn frame(&mut self, pa: PhysAddr) -> &mut [u8; PAGE_SIZE] {
+        match self.frames.get_mut(&pa.as_usize()) {
+            Some(f) => f,
+            None => panic!("frame {:#x} is not allocated", pa.as_usize()),
+        }
+    }
+}
+
+std::thread_local! {
+    static MACHINE: RefCell<Machine> = const { RefCell::new(Machine::new()) };
+}
+
+fn with<R>(f: impl FnOnce(&mut Machine) -> R) -> R {
+    MACHINE.with(|m| f(&mut m.borrow_mut()))
+}
+
+/// Puts this thread's machine back to boot: clock at 0, no frames.
+pub fn reset() {
+    with(|m| *m = Machine::new());
+}
+
+/// Nanoseconds since "boot" (the fake clock).
+pub fn monotonic_ns() -> u64 {
+    with(|m| m.now_ns)
+}
+
+/// Timer ticks since "boot": whole `TICK_NS` periods of the fake clock.
+pub fn ticks() -> u64 {
+    monotonic_ns() / TICK_NS
+}
+
+/// Moves the fake clock forward by `ns`.
+pub fn advance_ns(ns: u64) {
+    with(|m| m.now_ns = m.now_ns.saturating_add(ns));
+}
+
+/// Moves the fake clock forward by `count` whole ticks.
+pub fn advance_ticks(count: u64) {
+    advance_ns(count.saturating_mul(TICK_NS));
+}
+
+/// A fresh zeroed frame (the host's frame allocator never runs out).
+pub fn alloc_frame() -> PhysAddr {
+    with(|m| {
+        let pa = m.next_frame;
+        m.next_frame += PAGE_SIZE;
+        m.frames.insert(pa, Box::new([0; PAGE_SIZE]));
+        PhysAddr(pa)
+    })
+}
+
+/// Gives frames back; panics on one that is not allocated (a double free).
+pub fn free_frames(frames: &[PhysAddr]) {
+    with(|m| {
+        for pa in frames {
+            let freed = m.frames.remove(&pa.as_usize());
+            assert!(freed.is_some(), "frame {:#x} freed twice", pa.as_usize());
+        }
+    });
+}
+
+/// Whether frame `pa` is allocated.
+pub fn frame_is_live(pa: PhysAddr) -> bool {
+    with(|m| m.frames.contains_key(&pa.as_usize()))
+}
+
+/// How many frames are allocated.
+pub fn live_frames() -> usize {
+    with(|m| m.frames.len())
+}
+
+/// Copies `bytes` into frame `pa` at `offset` (clipped to the frame), like `mem::write_frame`.
+pub fn write_frame(pa: PhysAddr, offset: usize, bytes: &[u8]) {
+    with(|m| {
+        let f = m.frame(pa);
+        let start = offset.min(PAGE_SIZE);
+        let len = bytes.len().min(PAGE_SIZE - start);
+        f[start..start + len].copy_from_slice(&bytes[..len]);
+    });
+}
+
+/// Copies from frame `pa` at `offset` into `out` (clipped); returns bytes copied, like `mem::read_frame`.
+pub fn read_frame(pa: PhysAddr, offset: usize, out: &mut [u8]) -> usize {
+    with(|m| {
+        let f = m.frame(pa);
+        let start = offset.min(PAGE_SIZE);
+        let len = out.len().min(PAGE_SIZE - start);
+        out[..len].copy_from_slice(&f[start..start + len]);
+        len
+    })
+}
+
+/// Copies the first `len_bytes` of frame `src` to frame `dst`, like `mem::copy_frame_prefix`.
+pub fn copy_frame_prefix(src: PhysAddr, dst: PhysAddr, len_bytes: usize) {
+    let len = len_bytes.min(PAGE_SIZE);
+    if src == dst || len == 0 {
+        return;
+    }
+    with(|m| {
+        let bytes = m.frame(src)[..len].to_vec();
+        m.frame(dst)[..len].copy_from_slice(&bytes);
+    });
+}
+
+/// The host's TLB has nothing to flush.
+pub fn flush_tlb_asid(_asid: u16) {}
+
+/// The host has no TTBR0 to unload.
+pub fn unload_user_tables() {}
+
+/// A saved user context in a plain box (the target keeps it in a slab object
+/// at a stable address for TPIDR_EL1; the host only needs ownership).
+pub struct CtxBox(Box<UserContext>);
+
+impl CtxBox {
+    /// Stores `ctx` on the heap.
+    pub fn new(ctx: UserContext) -> Result<Self, OutOfMemory> {
+        Ok(Self(Box::new(ctx)))
+    }
+
+    /// The context's address.
+    pub fn as_ptr(&self) -> *const UserContext {
+        &*self.0
+    }
+}
+
+impl Deref for CtxBox {
+    type Target = UserContext;
+    fn deref(&self) -> &UserContext {
+        &self.0
+    }
+}
+
+impl DerefMut for CtxBox {
+    fn deref_mut(&mut self) -> &mut UserContext {
+        &mut self.0
+    }
+}
+
+/// A stand-in for a task's address space: no page tables, only the shared
+/// regions mapped in it, which `destroy` hands back as the real one does.
+#[derive(Default)]
+pub struct AddressSpace {
+    /// Regions mapped in this space (one entry per mapping).
+    pub regions: Vec<Id>,
+}
+
+impl AddressSpace {
+    /// Ends the space; returns the regions whose mappings held a reference.
+    pub fn destroy(self) -> Vec<Id> {
+        self.regions
+    }
+}

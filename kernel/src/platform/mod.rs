@@ -1,0 +1,22 @@
+//! The machine under the portable kernel core (tasks, IPC, scheduling): the real pieces on the target, fakes on the host.
+//!
+//! `kstate`, `ipc`, `teardown`, `object`, `task` and `fastpath` reach the
+//! hardware only through these names. On the target they are plain
+//! re-exports of the real items, so the seam costs nothing; on the host
+//! (`cargo test`) they are small fakes that host tests can set and inspect.
+
+#[cfg(not(target_os = "none"))]
+pub mod host;
+#[cfg(target_os = "none")]
+mod target;
+
+#[cfg(not(target_os = "none"))]
+pub use host::{
+    copy_frame_prefix, flush_tlb_asid, free_frames, monotonic_ns, ticks, unload_user_tables,
+    AddressSpace, CtxBox,
+};
+#[cfg(target_os = "none")]
+pub use target::{
+    copy_frame_prefix, flush_tlb_asid, free_frames, monotonic_ns, ticks, unload_user_tables,
+    AddressSpace, CtxBox,
+};

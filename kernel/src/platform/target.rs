@@ -1,0 +1,19 @@
+//! The real machine behind `platform`: re-exports, plus one helper over the global frame allocator.
+
+pub use crate::arch::aarch64::mmu::{flush_tlb_asid, unload_user_tables};
+pub use crate::mem::copy_frame_prefix;
+pub use crate::mem::ctx_box::CtxBox;
+pub use crate::task::space::AddressSpace;
+pub use crate::time::{monotonic_ns, ticks};
+
+use crate::mem::kernel_space::FRAMES;
+use crate::mem::PhysAddr;
+
+/// Gives single frames back to the frame allocator (one lock for all of them).
+#[inline]
+pub fn free_frames(frames: &[PhysAddr]) {
+    let mut allocator = FRAMES.lock();
+    for &pa in frames {
+        allocator.free(pa, 1);
+    }
+}
