@@ -57,6 +57,9 @@ pub fn try_fast(k: &mut Kernel) -> Option<TaskId> {
 }
 
 fn fast_call(k: &mut Kernel, me: TaskId, regs: &Regs) -> Option<TaskId> {
+    if regs[6] != abi::FOREVER {
+        return None; // a deadline on the reply needs the time queue: general path
+    }
     let info = register_message(regs)?;
     let task = k.tasks.get_mut(me)?;
     let cap = task.handles.get(Handle::from_raw(regs[0] as u32)).ok()?;

@@ -9,7 +9,7 @@ use crate::arena::Id;
 use crate::cap::table::Handle;
 use crate::kstate::Kernel;
 use crate::object::KObj;
-use crate::platform::copy_frame_prefix;
+use crate::platform::{self, copy_frame_prefix};
 use crate::task::{State, TaskId};
 use abi::{label, Error, MsgInfo, Rights};
 
@@ -44,9 +44,19 @@ impl Kernel {
             }
         };
         let src_frame = s.ipc_frame;
+        let room = |k: &Self| {
+            k.tasks
+                .get(to)
+                .is_some_and(|r| r.handles.len() < r.handles.capacity())
+        };
+        // A full receiver gets the message without the handle, which stays put.
         let moved = match info.handle {
             0 => None,
-            h => s.handles.remove(Handle::from_raw(h)).ok(),
+            _ if !room(self) => None,
+            h => self
+                .tasks
+                .get_mut(from)
+                .and_then(|s| s.handles.remove(Handle::from_raw(h)).ok()),
         };
         let Some(r) = self.tasks.get_mut(to) else {
             return;
@@ -117,6 +127,11 @@ impl Kernel {
                 server.reply_to = Some(me);
                 server.state = State::Ready;
             }
+            if timeout_ns != abi::FOREVER {
+                // The deadline covers the wait for the reply, as when the call queues.
+                let deadline = platform::monotonic_ns().saturating_add(timeout_ns);
+                let _ = self.timeouts.insert(deadline, me);
+            }
             self.current = Some(r); // direct switch: no run queue, no scheduler
             self.quantum.reset();
         } else {
@@ -178,6 +193,9 @@ impl Kernel {
     /// Writes the current task's reply into the caller it owes one; returns the caller.
     fn deliver_reply(&mut self) -> Result<TaskId, Error> {
         let me = self.current.expect("a syscall has a current task");
+        // A malformed reply is refused before the reply target is used up, so a
+        // corrected retry still reaches the caller.
+        self.check_outgoing(Rights::GRANT)?;
         let caller = self.cur().reply_to.take().ok_or(Error::NoReplyTarget)?;
         let waiting = matches!(
             self.tasks.get(caller).map(|t| t.state),
@@ -186,7 +204,6 @@ impl Kernel {
         if !waiting {
             return Err(Error::NoReplyTarget);
         }
-        self.check_outgoing(Rights::GRANT)?;
         self.transfer(me, caller, 0);
         self.timeouts.remove(caller);
         Ok(caller)

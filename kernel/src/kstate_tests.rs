@@ -5,7 +5,7 @@ use crate::object::KObj;
 use crate::platform::host::TICK_NS;
 use crate::sched::queue::TIMESLICE_TICKS;
 use crate::test_kernel::*;
-use abi::{Error, Rights};
+use abi::{Error, MsgInfo, Rights};
 
 const SLICE: u64 = TIMESLICE_TICKS as u64;
 
@@ -202,4 +202,43 @@ fn a_call_deadline_also_covers_the_wait_for_the_reply() {
         "the server owes nothing now"
     );
     assert_eq!(reply(&mut k, srv, 0, &[]), Err(Error::NoReplyTarget));
+}
+
+#[test]
+fn a_malformed_reply_is_refused_and_a_corrected_one_still_reaches_the_caller() {
+    let mut k = kernel();
+    let p = pair(&mut k);
+    assert_eq!(recv(&mut k, p.srv, p.h_srv), Ok(()));
+    assert_eq!(call(&mut k, p.cli, p.h_cli, 1, &[5]), Ok(()));
+    tk(&mut k, p.srv).ctx.x[1] = 5 << 16; // five register words: no such message
+    assert_eq!(
+        sys(&mut k, p.srv, |k| k.sys_reply()),
+        Err(Error::InvalidArgument)
+    );
+    assert_eq!(
+        tk(&mut k, p.srv).reply_to,
+        Some(p.cli),
+        "the reply target survives"
+    );
+    assert_eq!(reply(&mut k, p.srv, 2, &[7]), Ok(()));
+    assert_eq!(
+        received(&mut k, p.cli),
+        (MsgInfo::new(2, 1), [7, 0, 0, 0], 0)
+    );
+}
+
+#[test]
+fn a_direct_call_keeps_its_deadline_while_it_waits_for_the_reply() {
+    let mut k = kernel();
+    let p = pair(&mut k);
+    assert_eq!(recv(&mut k, p.srv, p.h_srv), Ok(()));
+    load(&mut k, p.cli, words_msg(1, &[]), &[]);
+    assert_eq!(
+        sys(&mut k, p.cli, |k| k.sys_send(p.h_cli, true, 20_000_000)),
+        Ok(())
+    );
+    assert_eq!(k.current, Some(p.srv), "switched straight to the server");
+    advance(&mut k, 30_000_000);
+    assert_eq!(result(&mut k, p.cli), Err(Error::TimedOut));
+    assert_eq!(tk(&mut k, p.srv).reply_to, None);
 }

@@ -173,9 +173,6 @@ impl Kernel {
         for cap in caps {
             self.retain(cap.object);
         }
-        if let Some((ep, _)) = spec.fault_ep {
-            self.retain(KObj::Endpoint(ep));
-        }
         self.wake(id);
         Ok(id)
     }

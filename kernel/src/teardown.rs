@@ -145,9 +145,6 @@ impl Kernel {
             return;
         };
         platform::free_frames(&[task.ipc_frame]);
-        if let Some((ep, _)) = task.fault_ep {
-            self.release(KObj::Endpoint(ep));
-        }
     }
 
     /// The badge a task's messages to its supervisor carry.

@@ -15,10 +15,11 @@ fn close(k: &mut Kernel, t: TaskId, h: u64) {
 
 /// A child of `sup` whose exit and fault messages go to `ep` with `badge`
 /// (holding a reference on the endpoint, as `spawn` takes one).
+/// A child reporting to `ep` with `badge`, as spawn makes it (a fault endpoint
+/// is not a reference: it does not keep the endpoint alive).
 fn child_of(k: &mut Kernel, ep: crate::arena::Id, badge: u64) -> TaskId {
     let c = task(k, "child", 3);
     tk(k, c).fault_ep = Some((ep, badge));
-    k.endpoints.get_mut(ep).expect("endpoint").refs += 1;
     c
 }
 
@@ -171,7 +172,7 @@ fn an_exit_message_reaches_a_waiting_supervisor_and_the_task_is_reaped() {
     assert_eq!(
         k.endpoints.get(ep).map(|e| e.refs),
         Some(1),
-        "its hold went"
+        "the supervisor's handle is the only reference"
     );
     assert_eq!(k.pick_next(), Some(sup));
 }
@@ -216,4 +217,39 @@ fn a_task_without_a_supervisor_is_reaped_when_it_exits() {
     assert_eq!(k.current, None);
     assert_eq!(k.pick_next(), Some(b));
     assert_eq!(host::live_frames(), 1);
+}
+
+#[test]
+fn a_zombie_whose_supervisor_is_gone_is_reaped_not_leaked() {
+    let mut k = kernel();
+    let sup = task(&mut k, "sup", 6);
+    let ep = endpoint(&mut k);
+    let h = grant(&mut k, sup, KObj::Endpoint(ep), Rights::RECV, 0);
+    let child = child_of(&mut k, ep, 0x77);
+    run(&mut k, child);
+    k.fault_current(0x9200_0007, 0x1000, 0x40_0000);
+    assert_eq!(state(&k, child), State::Zombie, "queued for the supervisor");
+    close(&mut k, sup, h);
+    assert!(
+        k.endpoints.get(ep).is_none(),
+        "the last handle took the endpoint"
+    );
+    assert!(k.tasks.get(child).is_none(), "the zombie went with it");
+    assert_eq!(host::live_frames(), 1, "only the supervisor's IPC frame");
+}
+
+#[test]
+fn a_task_whose_supervisor_endpoint_is_gone_is_reaped_when_it_ends() {
+    let mut k = kernel();
+    let sup = task(&mut k, "sup", 6);
+    let ep = endpoint(&mut k);
+    let h = grant(&mut k, sup, KObj::Endpoint(ep), Rights::RECV, 0);
+    let child = child_of(&mut k, ep, 0x78);
+    close(&mut k, sup, h);
+    run(&mut k, child);
+    k.exit_current(0, 0);
+    assert!(
+        k.tasks.get(child).is_none(),
+        "no zombie waits for a receiver that cannot come"
+    );
 }

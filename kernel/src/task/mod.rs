@@ -94,7 +94,9 @@ pub struct Task {
     pub handles: HandleTable<KObj>,
     /// The frame of its IPC buffer (mapped at `abi::IPC_BUFFER_VA`).
     pub ipc_frame: PhysAddr,
-    /// Where its fault and exit messages go: endpoint and badge.
+    /// Where its fault and exit messages go: endpoint and badge. Not a reference:
+    /// once the supervisor's handles are gone the endpoint dies, and a task that
+    /// then ends is reaped at once (no zombie waits for a receiver that cannot come).
     pub fault_ep: Option<(Id, u64)>,
     /// The caller waiting for this task's reply.
     pub reply_to: Option<TaskId>,
