@@ -7,15 +7,15 @@ KTESTS    := ktest-mem ktest-timer ktest-fault ktest-user
 # User programs: the crates that build them, and what goes in each boot archive.
 USER_CRATES  := init hello utests
 BOOT_FILES   := init hello
-UTEST_FILES  := init=utest uecho ufault
+UTEST_FILES  := init=utest uecho ufault upartner
 BENCH_FILES  := init=ubench uecho upartner
 CARGO     := cargo
 QEMU      := qemu-system-aarch64
 QEMU_ARGS := -M raspi3b -display none
 HOST      = $(shell rustc -vV | sed -n 's/^host: //p')
 OBJCOPY   = $(shell rustc --print sysroot)/lib/rustlib/$(HOST)/bin/llvm-objcopy
-MKIMAGE   := target/debug/mkimage
-KERNEL_OUT := target/$(TARGET)/$(PROFILE)
+MKIMAGE   := $(CARGO_TARGET_DIR)/debug/mkimage
+KERNEL_OUT := $(CARGO_TARGET_DIR)/$(TARGET)/$(PROFILE)
 
 .PHONY: all help deps user kernel ktests qemu test bench test-host test-system clippy fmt fmt-check doc gdb clean
 

@@ -60,16 +60,12 @@ pub struct DeviceRegion {
     pub len_bytes: usize,
 }
 
-/// The device regions of the board, in address order.
+/// The device regions tasks may claim, in address order. The interrupt
+/// controller and the mailbox (one page) stay the kernel's.
 pub const DEVICES: &[DeviceRegion] = &[
     DeviceRegion {
         name: "systimer",
         base: SYSTEM_TIMER_BASE,
-        len_bytes: 0x1000,
-    },
-    DeviceRegion {
-        name: "intc",
-        base: IRQ_CONTROLLER_BASE & !0xFFF,
         len_bytes: 0x1000,
     },
     DeviceRegion {

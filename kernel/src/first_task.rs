@@ -41,6 +41,7 @@ pub fn start_init() -> Result<u64, &'static str> {
                 refs: 0,
                 frames,
                 owned: false,
+                device: None,
             })
             .map_err(|_| "out of memory")?;
         let caps = [Cap::new(

@@ -273,6 +273,12 @@ impl Kernel {
     /// `signal`: set bits; wake a waiter, or a bound task blocked in `recv`.
     pub fn sys_signal(&mut self, h: u64, bits: u64) -> Result<(), Error> {
         let n = self.notification_cap(h, Rights::SEND)?;
+        self.signal_bits(n, bits)
+    }
+
+    /// Sets `bits` in notification `n` and wakes whoever waits for them (also
+    /// how interrupts reach their drivers).
+    pub fn signal_bits(&mut self, n: Id, bits: u64) -> Result<(), Error> {
         let waiter = match self.notifications.get_mut(n) {
             Some(ntfn) => {
                 ntfn.bits |= bits;

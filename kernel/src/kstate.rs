@@ -41,6 +41,10 @@ pub struct Kernel {
     pub next_pid: u64,
     /// The first task (its exit ends a test kernel).
     pub init: Option<TaskId>,
+    /// Who holds each device of `board::DEVICES` (the `request_mem_region` claims).
+    pub device_owner: [Option<TaskId>; crate::board::DEVICES.len()],
+    /// Who holds each interrupt line, and where its interrupts go.
+    pub irq_bindings: [Option<crate::object::IrqBinding>; 64],
 }
 
 static KERNEL: IrqMutex<Option<Kernel>> = IrqMutex::new(None);
@@ -76,6 +80,8 @@ impl Kernel {
             ticks_seen: 0,
             next_pid: 1,
             init: None,
+            device_owner: [None; crate::board::DEVICES.len()],
+            irq_bindings: [None; 64],
         }
     }
 
@@ -177,6 +183,20 @@ impl Kernel {
         let now_ns = crate::platform::monotonic_ns();
         while let Some(t) = self.timeouts.pop_expired(now_ns) {
             self.expire(t);
+        }
+    }
+
+    /// Signals the notifications of device lines that fired (their lines stay
+    /// masked until the driver's `irq_ack`).
+    pub fn deliver_irqs(&mut self) {
+        let mut fired = crate::platform::take_fired_irqs();
+        while fired != 0 {
+            let line = fired.trailing_zeros();
+            fired &= fired - 1;
+            let Some(b) = self.irq_bindings[line as usize] else {
+                continue;
+            };
+            let _ = self.signal_bits(b.ntfn, b.bit); // a gone notification: nobody to tell
         }
     }
 

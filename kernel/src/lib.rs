@@ -23,6 +23,9 @@ pub mod cap;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
 pub mod console;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
+pub mod devsys;
 #[forbid(unsafe_code)]
 pub mod fastpath;
 #[cfg(target_os = "none")]

@@ -17,6 +17,8 @@ pub enum KObj {
     Region(Id),
     /// A task (for killing it).
     Task(TaskId),
+    /// An interrupt line bound to a notification (closing it unbinds).
+    Irq(u32),
 }
 
 impl KObj {
@@ -27,6 +29,7 @@ impl KObj {
             KObj::Notification(_) => "notification",
             KObj::Region(_) => "memory region",
             KObj::Task(_) => "task",
+            KObj::Irq(_) => "interrupt",
         }
     }
 }
@@ -64,8 +67,23 @@ pub struct Region {
     pub refs: u32,
     /// Its frames, in order.
     pub frames: Vec<PhysAddr>,
-    /// Whether the frames came from the frame allocator (the boot archive's did not).
+    /// Whether the frames came from the frame allocator (the boot archive's and
+    /// devices' did not).
     pub owned: bool,
+    /// The board device whose registers these are (index in `board::DEVICES`):
+    /// mapped uncached, and the device's claim ends with the region.
+    pub device: Option<usize>,
+}
+
+/// An interrupt line's owner and where its interrupts go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IrqBinding {
+    /// The task that bound it.
+    pub owner: TaskId,
+    /// The notification to signal.
+    pub ntfn: Id,
+    /// The bit to set in it.
+    pub bit: u64,
 }
 
 impl Drop for Region {

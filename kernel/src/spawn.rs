@@ -195,7 +195,7 @@ impl Kernel {
                     r.refs += 1;
                 }
             }
-            KObj::Task(_) => {}
+            KObj::Task(_) | KObj::Irq(_) => {}
         }
     }
 }

@@ -7,7 +7,7 @@
 use crate::cap::table::{Cap, CapError, Handle};
 use crate::kstate::Kernel;
 use crate::mem::kernel_space::FRAMES;
-use crate::mem::pte::Attrs;
+use crate::mem::pte::{Access, Attrs};
 use crate::mem::zero_frame;
 use crate::object::{Endpoint, KObj, Notification, Region};
 use crate::task::space::{Backing, SpaceError};
@@ -115,6 +115,10 @@ impl Kernel {
             Sysnum::NotificationBind => self.sys_notification_bind(a[0]),
             Sysnum::TaskSpawn => self.sys_task_spawn(a[0]),
             Sysnum::TaskKill => self.sys_task_kill(a[0]),
+            Sysnum::DeviceClaim => self.sys_device_claim(a[0], a[1]),
+            Sysnum::DeviceInfo => self.sys_device_info(a[0]),
+            Sysnum::IrqClaim => self.sys_irq_claim(a[0], a[1], a[2]),
+            Sysnum::IrqAck => self.sys_irq_ack(a[0]),
         }
     }
 
@@ -198,6 +202,7 @@ impl Kernel {
             refs: 0,
             frames,
             owned: true,
+            device: None,
         };
         for _ in 0..pages {
             // On failure `region` drops and frees the frames taken so far.
@@ -232,12 +237,17 @@ impl Kernel {
         if !cap.rights.contains(needed) {
             return Err(Error::NoRights);
         }
-        let attrs = if writable == 1 {
-            Attrs::USER_DATA
-        } else {
-            Attrs::USER_RODATA
+        let region = self.regions.get(r).ok_or(Error::PeerGone)?;
+        let attrs = match (region.device.is_some(), writable == 1) {
+            (false, true) => Attrs::USER_DATA,
+            (false, false) => Attrs::USER_RODATA,
+            (true, true) => Attrs::USER_DEVICE, // registers: uncached, never executable
+            (true, false) => Attrs {
+                access: Access::UserRo,
+                ..Attrs::USER_DEVICE
+            },
         };
-        let frames = self.regions.get(r).ok_or(Error::PeerGone)?.frames.clone();
+        let frames = region.frames.clone();
         let va = (addr != 0).then_some(addr as usize);
         let space = self.cur().space.as_mut().ok_or(Error::BadAddress)?;
         let at = space

@@ -56,8 +56,18 @@ impl Kernel {
                 };
                 x.refs = x.refs.saturating_sub(1);
                 if x.refs == 0 {
+                    let device = x.device;
                     self.regions.remove(r); // its Drop frees the frames
+                    if let Some(d) = device.and_then(|d| self.device_owner.get_mut(d)) {
+                        *d = None; // the claim ends with the last handle and mapping
+                    }
                 }
+            }
+            KObj::Irq(line) => {
+                if let Some(b) = self.irq_bindings.get_mut(line as usize) {
+                    *b = None;
+                }
+                platform::set_irq_bound(line, false);
             }
             KObj::Task(_) => {}
         }

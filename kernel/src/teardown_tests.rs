@@ -125,6 +125,7 @@ fn a_dying_task_gives_back_its_handles_regions_and_asid() {
             refs: 0,
             frames: frames.to_vec(),
             owned: true,
+            device: None,
         })
         .ok()
         .expect("heap");

@@ -35,7 +35,7 @@ pub fn from_user(kind: Kind, esr: u64) {
                         .map_or(0, |t| t.ctx.pc);
                     k.fault_current(esr, fault_address(), elr);
                 }
-                Kind::Irq | Kind::Fiq => {}
+                Kind::Irq | Kind::Fiq => k.deliver_irqs(),
             }
         }
         k.account_ticks();
@@ -82,6 +82,7 @@ pub fn idle() -> ! {
     loop {
         cpu::disable_irqs();
         let next = with_kernel(|k| {
+            k.deliver_irqs();
             k.account_ticks();
             let next = k.pick_next()?;
             Some(switch_to(k, next))

@@ -36,11 +36,15 @@ pub enum Error {
     WouldBlock = 15,
     /// `Reply` without a caller waiting for one.
     NoReplyTarget = 16,
+    /// Another task holds it (a device or interrupt claim).
+    Busy = 17,
+    /// Nothing has that name or number.
+    NotFound = 18,
 }
 
 impl Error {
     /// Every error, in number order.
-    pub const ALL: [Error; 16] = [
+    pub const ALL: [Error; 18] = [
         Error::InvalidSyscall,
         Error::InvalidHandle,
         Error::WrongType,
@@ -57,6 +61,8 @@ impl Error {
         Error::NotMapped,
         Error::WouldBlock,
         Error::NoReplyTarget,
+        Error::Busy,
+        Error::NotFound,
     ];
 
     /// Decodes `x0`: `Ok(())` for 0, `Err(e)` for an error, `Err(InvalidSyscall)` for garbage.
@@ -93,6 +99,8 @@ impl Error {
             Error::NotMapped => "ENOTMAPPED",
             Error::WouldBlock => "EAGAIN",
             Error::NoReplyTarget => "ENOREPLY",
+            Error::Busy => "EBUSY",
+            Error::NotFound => "ENOENT",
         }
     }
 
@@ -115,6 +123,8 @@ impl Error {
             Error::NotMapped => "not mapped",
             Error::WouldBlock => "would block",
             Error::NoReplyTarget => "nobody to reply to",
+            Error::Busy => "device or resource busy",
+            Error::NotFound => "not found",
         }
     }
 }

@@ -77,11 +77,30 @@ pub enum Sysnum {
     TaskSpawn = 21,
     /// Stops task `x0` (CONTROL right) and frees everything it owns.
     TaskKill = 22,
+    /// Claims the device named by the `x1` bytes at `x0` (a name from the
+    /// board's device table, e.g. `gpio`, `pl011`): exclusive, the
+    /// `request_mem_region` of mica. `x1` returns a memory-region handle (MAP,
+    /// WRITE) that maps the registers uncached with `mem_map`; `x2` its pages.
+    /// The claim ends when the region's last handle and mapping are gone (the
+    /// owner exits, crashes or is removed). Errors: `NotFound` (no such device),
+    /// `Busy` with the owner's pid in `x1` and its name in the IPC buffer (`x2` bytes).
+    DeviceClaim = 23,
+    /// Describes entry `x0` of the board's device table (for `iomem`): its name
+    /// in the IPC buffer (`x4` bytes), `x1` physical base, `x2` length in bytes,
+    /// `x3` the owner's pid (0: free). `NotFound` past the end.
+    DeviceInfo = 24,
+    /// Binds interrupt line `x0` (BCM2835 numbering, 0..64) to notification
+    /// `x1` (SEND right): each interrupt masks the line and signals bit `x2`
+    /// (a one-bit mask). `x1` returns an IRQ handle; closing it unbinds.
+    /// Errors: `InvalidArgument`, `Busy` (pid in `x1`, as for `DeviceClaim`).
+    IrqClaim = 25,
+    /// Unmasks the line of IRQ handle `x0` after the driver has served it.
+    IrqAck = 26,
 }
 
 impl Sysnum {
     /// Every operation, in number order.
-    pub const ALL: [Sysnum; 23] = [
+    pub const ALL: [Sysnum; 27] = [
         Sysnum::Log,
         Sysnum::Exit,
         Sysnum::Yield,
@@ -105,6 +124,10 @@ impl Sysnum {
         Sysnum::NotificationBind,
         Sysnum::TaskSpawn,
         Sysnum::TaskKill,
+        Sysnum::DeviceClaim,
+        Sysnum::DeviceInfo,
+        Sysnum::IrqClaim,
+        Sysnum::IrqAck,
     ];
 
     /// Decodes `x8`; `None` for a number no operation has.
@@ -138,6 +161,10 @@ impl Sysnum {
             Sysnum::NotificationBind => "notification_bind",
             Sysnum::TaskSpawn => "task_spawn",
             Sysnum::TaskKill => "task_kill",
+            Sysnum::DeviceClaim => "device_claim",
+            Sysnum::DeviceInfo => "device_info",
+            Sysnum::IrqClaim => "irq_claim",
+            Sysnum::IrqAck => "irq_ack",
         }
     }
 }

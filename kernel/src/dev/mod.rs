@@ -4,6 +4,7 @@
 //! one unsafe constructor that takes the address of a mapping the kernel made.
 
 pub mod gpio;
+pub mod intc;
 pub mod local_intc;
 pub mod mailbox;
 pub mod pl011;

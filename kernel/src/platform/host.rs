@@ -24,6 +24,9 @@ struct Machine {
     now_ns: u64,
     frames: BTreeMap<usize, Box<[u8; PAGE_SIZE]>>,
     next_frame: usize,
+    /// Interrupt lines bound (bit n: line n) and lines that "fired".
+    irq_bound: u64,
+    irq_fired: u64,
 }
 
 impl Machine {
@@ -32,6 +35,8 @@ impl Machine {
             now_ns: 0,
             frames: BTreeMap::new(),
             next_frame: FIRST_FRAME,
+            irq_bound: 0,
+            irq_fired: 0,
         }
     }
 
@@ -187,4 +192,35 @@ impl AddressSpace {
     pub fn destroy(self) -> Vec<Id> {
         self.regions
     }
+}
+
+/// Binds or unbinds interrupt line `irq` (the fake controller records it).
+pub fn set_irq_bound(irq: u32, bound: bool) {
+    if irq < 64 {
+        with(|m| {
+            if bound {
+                m.irq_bound |= 1 << irq;
+            } else {
+                m.irq_bound &= !(1 << irq);
+                m.irq_fired &= !(1 << irq);
+            }
+        });
+    }
+}
+
+/// Whether line `irq` is bound, for tests.
+pub fn irq_is_bound(irq: u32) -> bool {
+    irq < 64 && with(|m| m.irq_bound & (1 << irq) != 0)
+}
+
+/// Makes line `irq` fire, as the interrupt handler records a bound line.
+pub fn fire_irq(irq: u32) {
+    if irq < 64 {
+        with(|m| m.irq_fired |= (1 << irq) & m.irq_bound);
+    }
+}
+
+/// Takes the lines that fired since the last call.
+pub fn take_fired_irqs() -> u64 {
+    with(|m| core::mem::take(&mut m.irq_fired))
 }

@@ -1,6 +1,7 @@
 //! The real machine behind `platform`: re-exports, plus one helper over the global frame allocator.
 
 pub use crate::arch::aarch64::mmu::{flush_tlb_asid, unload_user_tables};
+pub use crate::irq::{set_bound as set_irq_bound, take_fired as take_fired_irqs};
 pub use crate::mem::copy_frame_prefix;
 pub use crate::mem::ctx_box::CtxBox;
 pub use crate::task::space::AddressSpace;

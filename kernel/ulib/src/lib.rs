@@ -66,7 +66,12 @@
 #[cfg(test)]
 extern crate std;
 
+#[cfg(target_os = "none")]
+extern crate alloc;
+
 pub mod args;
+#[cfg(target_os = "none")]
+pub mod device;
 pub mod heap;
 pub mod ipc;
 #[cfg(target_os = "none")]

@@ -56,6 +56,32 @@ impl Mapping {
         })
     }
 
+    /// Reads the 32-bit register at byte `offset` (volatile: a device register).
+    /// `None` if the offset is misaligned or outside the mapping.
+    pub fn read32(&self, offset: usize) -> Option<u32> {
+        let end = offset.checked_add(4)?;
+        if !offset.is_multiple_of(4) || end > self.pages * PAGE_SIZE {
+            return None;
+        }
+        // SAFETY: in bounds and 4-aligned inside a mapping this value keeps alive;
+        // a volatile load is what device registers need.
+        Some(unsafe { core::ptr::read_volatile((self.addr + offset) as *const u32) })
+    }
+
+    /// Writes the 32-bit register at byte `offset` (volatile); false if the
+    /// offset is misaligned, outside the mapping, or the mapping is read-only.
+    pub fn write32(&mut self, offset: usize, value: u32) -> bool {
+        let in_bounds = offset
+            .checked_add(4)
+            .is_some_and(|end| end <= self.pages * PAGE_SIZE);
+        if !self.writable || !offset.is_multiple_of(4) || !in_bounds {
+            return false;
+        }
+        // SAFETY: in bounds, 4-aligned, writable, and `&mut self` makes it ours.
+        unsafe { core::ptr::write_volatile((self.addr + offset) as *mut u32, value) };
+        true
+    }
+
     /// Keeps the memory mapped for the rest of the task's life.
     pub fn leak(self) -> &'static [u8] {
         let (addr, len) = (self.addr, self.pages * PAGE_SIZE);

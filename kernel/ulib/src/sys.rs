@@ -22,7 +22,7 @@ use core::fmt::Write;
 /// the operation must not unmap or change memory Rust code uses, and if it
 /// touches the IPC buffer the caller must hold the buffer's guard.
 #[inline(always)]
-unsafe fn svc(num: Sysnum, args: [u64; 7]) -> [u64; 7] {
+pub(crate) unsafe fn svc(num: Sysnum, args: [u64; 7]) -> [u64; 7] {
     // SAFETY: forwarded: the caller upholds `raw_svc`'s contract for this operation.
     unsafe { raw_svc(num as u64, args) }
 }
@@ -57,12 +57,12 @@ unsafe fn raw_svc(num: u64, args: [u64; 7]) -> [u64; 7] {
 }
 
 /// The result registers after a successful call, or the error in `x0`.
-fn ok(regs: [u64; 7]) -> Result<[u64; 7], Error> {
+pub(crate) fn ok(regs: [u64; 7]) -> Result<[u64; 7], Error> {
     Error::check(regs[0]).map(|()| regs)
 }
 
 /// A handle the kernel returned; a zero or oversized one breaks the contract.
-fn handle(raw: u64) -> Result<Handle, Error> {
+pub(crate) fn handle(raw: u64) -> Result<Handle, Error> {
     Handle::try_from(raw)
         .ok()
         .filter(|&h| h != 0)

@@ -6,6 +6,7 @@
 
 extern crate alloc;
 
+mod t_devices;
 mod t_ipc;
 mod t_system;
 
@@ -128,6 +129,18 @@ const TESTS: &[Test] = &[
     (
         "spawning past the task limit is refused",
         t_system::task_limit,
+    ),
+    (
+        "device claims are exclusive and end with their owner",
+        t_devices::device_claims,
+    ),
+    (
+        "interrupt lines are claimed once and released on close",
+        t_devices::irq_claims,
+    ),
+    (
+        "an interrupt reaches its driver's notification",
+        t_devices::interrupt_delivery,
     ),
 ];
 

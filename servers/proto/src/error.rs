@@ -193,6 +193,8 @@ impl From<abi::Error> for Errno {
             E::WouldBlock => Errno::WouldBlock,
             // The server died or closed its endpoint: the device is gone.
             E::PeerGone => Errno::NoDevice,
+            E::Busy => Errno::Busy,
+            E::NotFound => Errno::NoEntry,
             _ => Errno::Io,
         }
     }

@@ -1,5 +1,6 @@
-//! upartner: the other side of a benchmark, as `kind=` says: `yield` loops on
-//! `sys_yield`; `ntfn` waits on notification handle 1 and signals handle 2, for ever.
+//! upartner: the other side of a benchmark or test, as `kind=` says: `yield`
+//! loops on `sys_yield`; `ntfn` waits on notification handle 1 and signals
+//! handle 2, for ever; `claim` claims device `device=` and sleeps holding it.
 #![no_std]
 #![no_main]
 #![forbid(unsafe_code)]
@@ -17,6 +18,15 @@ fn main() -> i32 {
         "ntfn" => loop {
             if sys_wait(1, FOREVER).is_err() || sys_signal(2, 1).is_err() {
                 return 1;
+            }
+        },
+        "claim" => match ulib::device::claim(arg("device").unwrap_or("")) {
+            Ok(_held) => loop {
+                let _ = ulib::sys_sleep(1_000_000_000);
+            },
+            Err(e) => {
+                eprintln!("upartner: claim failed: {e}");
+                1
             }
         },
         other => {
