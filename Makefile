@@ -14,8 +14,10 @@ QEMU      := qemu-system-aarch64
 QEMU_ARGS := -M raspi3b -display none
 HOST      = $(shell rustc -vV | sed -n 's/^host: //p')
 OBJCOPY   = $(shell rustc --print sysroot)/lib/rustlib/$(HOST)/bin/llvm-objcopy
-MKIMAGE   := $(CARGO_TARGET_DIR)/debug/mkimage
-KERNEL_OUT := $(CARGO_TARGET_DIR)/$(TARGET)/$(PROFILE)
+# cargo's output folder: $CARGO_TARGET_DIR when set, else target/.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+MKIMAGE   := $(TARGET_DIR)/debug/mkimage
+KERNEL_OUT := $(TARGET_DIR)/$(TARGET)/$(PROFILE)
 
 .PHONY: all help deps user kernel ktests qemu test bench test-host test-system clippy fmt fmt-check doc gdb clean
 
