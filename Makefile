@@ -5,9 +5,9 @@ BUILD     := build
 PROFILE   := release
 KTESTS    := ktest-mem ktest-timer ktest-fault ktest-user
 # User programs: the crates that build them, and what goes in each boot archive.
-USER_CRATES  := init hello utests
+USER_CRATES  := init hello utests gpio
 BOOT_FILES   := init hello
-UTEST_FILES  := init=utest uecho ufault upartner
+UTEST_FILES  := init=utest uecho ufault upartner gpio
 BENCH_FILES  := init=ubench uecho upartner
 CARGO     := cargo
 QEMU      := qemu-system-aarch64
@@ -89,7 +89,7 @@ bench: ktests
 		-kernel $(BUILD)/bench.img | grep --line-buffered 'bench' | tee $(BUILD)/bench.txt
 
 test-host: deps
-	$(CARGO) test -p abi -p ksyms -p newc -p proto -p mkimage -p kernel -p ulib
+	$(CARGO) test -p abi -p ksyms -p newc -p proto -p gpio -p uart -p mkimage -p kernel -p ulib
 	$(CARGO) test -p systest --lib
 
 test-system: kernel ktests
@@ -97,7 +97,7 @@ test-system: kernel ktests
 	MICA_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test -p systest --test '*'
 
 clippy: deps
-	$(CARGO) clippy -p abi -p ksyms -p newc -p proto -p mkimage -p kernel -p ulib -p systest --all-targets -- -D warnings
+	$(CARGO) clippy -p abi -p ksyms -p newc -p proto -p gpio -p uart -p mkimage -p kernel -p ulib -p systest --all-targets -- -D warnings
 	$(CARGO) clippy -p kernel --target $(TARGET) --bins --features ktest -- -D warnings
 	$(CARGO) clippy --target $(TARGET) $(addprefix -p ,$(USER_CRATES)) -p ulib -- -D warnings
 

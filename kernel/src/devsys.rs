@@ -43,28 +43,52 @@ impl Kernel {
         let name = &mut buf[..name_len as usize];
         let space = self.cur().space.as_ref().ok_or(Error::BadAddress)?;
         UserSlice::new(name_ptr, name_len)?.read(space, name)?;
-        let index = DEVICES.iter().position(|d| d.name.as_bytes() == name).ok_or(Error::NotFound)?;
+        let index = DEVICES
+            .iter()
+            .position(|d| d.name.as_bytes() == name)
+            .ok_or(Error::NotFound)?;
         if let Some(owner) = self.device_owner[index] {
             return self.busy(owner);
         }
         let dev = DEVICES[index];
         let pages = dev.len_bytes / PAGE_SIZE;
         let mut frames = Vec::new();
-        frames.try_reserve_exact(pages).map_err(|_| Error::OutOfMemory)?;
+        frames
+            .try_reserve_exact(pages)
+            .map_err(|_| Error::OutOfMemory)?;
         frames.extend((0..pages).map(|i| PhysAddr(dev.base + i * PAGE_SIZE)));
-        let region = Region { refs: 0, frames, owned: false, device: Some(index) };
-        let id = self.regions.insert(region).map_err(|_| Error::OutOfMemory)?;
+        let region = Region {
+            refs: 0,
+            frames,
+            owned: false,
+            device: Some(index),
+        };
+        let id = self
+            .regions
+            .insert(region)
+            .map_err(|_| Error::OutOfMemory)?;
         self.give(KObj::Region(id), Rights::MAP.union(Rights::WRITE))?;
         self.device_owner[index] = self.current;
         self.cur().ctx.x[2] = pages as u64;
-        crate::pr_info!("iomem: {} ({:#x}-{:#x}) claimed by {}", dev.name, dev.base, dev.base + dev.len_bytes, self.cur().name);
+        crate::pr_info!(
+            "iomem: {} ({:#x}-{:#x}) claimed by {}",
+            dev.name,
+            dev.base,
+            dev.base + dev.len_bytes,
+            self.cur().name
+        );
         Ok(())
     }
 
     /// `device_info`: one line of the `iomem` listing.
     pub fn sys_device_info(&mut self, index: u64) -> Result<(), Error> {
-        let dev = usize::try_from(index).ok().and_then(|i| DEVICES.get(i)).ok_or(Error::NotFound)?;
-        let owner = self.device_owner[index as usize].and_then(|o| self.tasks.get(o)).map_or(0, |t| t.pid);
+        let dev = usize::try_from(index)
+            .ok()
+            .and_then(|i| DEVICES.get(i))
+            .ok_or(Error::NotFound)?;
+        let owner = self.device_owner[index as usize]
+            .and_then(|o| self.tasks.get(o))
+            .map_or(0, |t| t.pid);
         let me = self.cur();
         write_frame(me.ipc_frame, 0, dev.name.as_bytes());
         me.ctx.x[1] = dev.base as u64;
@@ -80,7 +104,9 @@ impl Kernel {
             return Err(Error::InvalidArgument);
         }
         let cap = self.cur().handles.get(Handle::from_raw(ntfn_h as u32))?;
-        let KObj::Notification(ntfn) = cap.object else { return Err(Error::WrongType) };
+        let KObj::Notification(ntfn) = cap.object else {
+            return Err(Error::WrongType);
+        };
         if !cap.rights.contains(Rights::SEND) {
             return Err(Error::NoRights);
         }
@@ -89,7 +115,11 @@ impl Kernel {
         }
         let me = self.current.ok_or(Error::InvalidArgument)?;
         self.give(KObj::Irq(irq as u32), Rights::CONTROL)?;
-        self.irq_bindings[irq as usize] = Some(IrqBinding { owner: me, ntfn, bit });
+        self.irq_bindings[irq as usize] = Some(IrqBinding {
+            owner: me,
+            ntfn,
+            bit,
+        });
         crate::irq::set_bound(irq as u32, true);
         Ok(())
     }
@@ -97,7 +127,9 @@ impl Kernel {
     /// `irq_ack`: unmask the line after serving it.
     pub fn sys_irq_ack(&mut self, h: u64) -> Result<(), Error> {
         let cap = self.cur().handles.get(Handle::from_raw(h as u32))?;
-        let KObj::Irq(line) = cap.object else { return Err(Error::WrongType) };
+        let KObj::Irq(line) = cap.object else {
+            return Err(Error::WrongType);
+        };
         crate::irq::ack(line);
         Ok(())
     }

@@ -109,3 +109,25 @@ pub fn boot_archive(region: Handle) -> Result<&'static [u8], Error> {
     let len = usize::try_from(u64::from_le_bytes(len)).map_err(|_| Error::InvalidArgument)?;
     bytes.get(16..16 + len).ok_or(Error::InvalidArgument)
 }
+
+impl Mapping {
+    /// Keeps a device mapping for the task's life and views it as the register
+    /// block `T`: a driver's one MMIO constructor.
+    ///
+    /// # Safety
+    /// The mapping must be a claimed device region whose registers are laid
+    /// out as `T` (size and alignment within the mapping), and nothing else in
+    /// the task may create a second view of the same registers.
+    pub unsafe fn leak_registers<T>(self) -> &'static T {
+        assert!(
+            core::mem::size_of::<T>() <= self.pages * PAGE_SIZE,
+            "register block larger than the mapping"
+        );
+        let addr = self.addr;
+        core::mem::forget(self);
+        // SAFETY: the caller vouches for the layout; the mapping stays for good
+        // (forgotten), is page aligned (so aligned for any register block) and
+        // device memory accessed only through `T`'s volatile registers.
+        unsafe { &*(addr as *const T) }
+    }
+}

@@ -7,6 +7,7 @@
 extern crate alloc;
 
 mod t_devices;
+mod t_gpio;
 mod t_ipc;
 mod t_system;
 
@@ -141,6 +142,10 @@ const TESTS: &[Test] = &[
     (
         "an interrupt reaches its driver's notification",
         t_devices::interrupt_delivery,
+    ),
+    (
+        "the GPIO driver serves ioctls and refuses bad ones",
+        t_gpio::gpio_driver,
     ),
 ];
 

@@ -1,0 +1,138 @@
+//! The GPIO driver as a client sees it: open, ioctls that read back through the registers, refusals.
+
+use crate::{check, step, Env, Outcome};
+use alloc::format;
+use alloc::string::String;
+use proto::file::{OpenFlags, Reply, Request};
+use proto::ioctl::{GPIO_CLEAR, GPIO_GET_FUNCTION, GPIO_GET_LEVEL, GPIO_SET, GPIO_SET_FUNCTION};
+use proto::Errno;
+use ulib::abi::FOREVER;
+use ulib::{ipc, sys_call, sys_handle_close, sys_sleep, Msg};
+
+/// One file-protocol call: the reply's value (fd, ioctl value), or its errno.
+fn file_call(ep: u32, req: &Request) -> Result<u64, Errno> {
+    let msg = ipc::with_buffer(|buf| {
+        let e = req.encode(buf)?;
+        Ok::<Msg, Errno>(Msg {
+            info: e.info(),
+            words: e.words,
+        })
+    })?;
+    let reply = sys_call(ep, &msg, FOREVER).map_err(Errno::from)?;
+    ipc::with_buffer(|buf| {
+        let bytes = &buf[..usize::from(reply.info.len_bytes).min(buf.len())];
+        match Reply::decode(req.op(), reply.info.label, reply.words, bytes) {
+            Ok(Reply::Opened { fd }) => Ok(u64::from(fd)),
+            Ok(Reply::Ioctl { value, .. }) => Ok(value),
+            Ok(Reply::Released) => Ok(0),
+            Ok(Reply::Error(e)) => Err(e),
+            Ok(_) => Err(Errno::Io),
+            Err(e) => Err(e.errno()),
+        }
+    })
+}
+
+fn ioctl(ep: u32, fd: u32, cmd: u32, arg: u64) -> Result<u64, Errno> {
+    file_call(
+        ep,
+        &Request::Ioctl {
+            fd,
+            cmd,
+            arg,
+            data: &[],
+        },
+    )
+}
+
+/// `pin` in the ioctl argument, with `value` in bits 8..16.
+fn arg(pin: u64, value: u64) -> u64 {
+    pin | value << 8
+}
+
+fn expect(what: &str, got: Result<u64, Errno>, want: Result<u64, Errno>) -> Outcome {
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("{what}: got {got:?}, expected {want:?}"))
+    }
+}
+
+pub fn gpio_driver(env: &Env) -> Outcome {
+    let ep = step("endpoint", ulib::sys_endpoint_create())?;
+    let (driver, _) = env.start("gpio", "", &[ep], 0)?;
+    let fd = file_call(
+        ep,
+        &Request::Open {
+            path: "",
+            flags: OpenFlags::READ | OpenFlags::WRITE,
+            mode: 0,
+        },
+    )
+    .map_err(|e| format!("open: {e}"))? as u32;
+    const OUTPUT: u64 = 1;
+    expect(
+        "set pin 17 to output",
+        ioctl(ep, fd, GPIO_SET_FUNCTION, arg(17, OUTPUT)),
+        Ok(0),
+    )?;
+    expect(
+        "pin 17's function",
+        ioctl(ep, fd, GPIO_GET_FUNCTION, 17),
+        Ok(OUTPUT),
+    )?;
+    expect("set pin 17", ioctl(ep, fd, GPIO_SET, 17), Ok(0))?;
+    expect("pin 17 after set", ioctl(ep, fd, GPIO_GET_LEVEL, 17), Ok(1))?;
+    expect("clear pin 17", ioctl(ep, fd, GPIO_CLEAR, 17), Ok(0))?;
+    expect(
+        "pin 17 after clear",
+        ioctl(ep, fd, GPIO_GET_LEVEL, 17),
+        Ok(0),
+    )?;
+    expect(
+        "pin 4 keeps its own function",
+        ioctl(ep, fd, GPIO_GET_FUNCTION, 4),
+        Ok(0),
+    )?;
+    expect(
+        "set pin 14 (the UART's)",
+        ioctl(ep, fd, GPIO_SET, 14),
+        Err(Errno::Busy),
+    )?;
+    expect(
+        "set pin 60",
+        ioctl(ep, fd, GPIO_SET, 60),
+        Err(Errno::Invalid),
+    )?;
+    expect(
+        "an unknown ioctl",
+        ioctl(ep, fd, 0x4799, 1),
+        Err(Errno::NotTty),
+    )?;
+    expect("release", file_call(ep, &Request::Release { fd }), Ok(0))?;
+    expect(
+        "ioctl after release",
+        ioctl(ep, fd, GPIO_GET_LEVEL, 17),
+        Err(Errno::BadFd),
+    )?;
+    // The driver holds the GPIO block; when it is gone, the block is free again.
+    let busy = ulib::device::claim("gpio");
+    check!(
+        busy.is_err(),
+        "the GPIO block was free while its driver ran"
+    );
+    env.stop(driver);
+    step("sleep", sys_sleep(1_000_000))?;
+    let (h, m) =
+        ulib::device::claim("gpio").map_err(|e| format!("claim after the driver ended: {e}"))?;
+    drop(m);
+    step("close", sys_handle_close(h))?;
+    // The endpoint outlives the driver (this task holds it too): a call waits
+    // for a server that is not there, until its deadline.
+    let gone = sys_call(
+        ep,
+        &Msg::new(proto::file::Op::Ioctl as u16, [u64::from(fd)]),
+        20_000_000,
+    );
+    check!(gone.is_err(), "a call with no driver got {gone:?}");
+    step("close", sys_handle_close(ep)).map_err(|e: String| e)
+}
