@@ -85,11 +85,9 @@ mod target {
     /// Runs `f` with this thread's IPC buffer; panics if it is already lent (see the module docs).
     pub fn with_buffer<R>(f: impl FnOnce(&mut [u8; PAGE_SIZE]) -> R) -> R {
         let entered = claim("ipc::with_buffer");
-        // SAFETY: the kernel maps the IPC buffer page read-write at IPC_BUFFER_VA
-        // before `_start` and for the task's whole life. The guard held here makes
-        // this the only reference to it, and every syscall that lets the kernel
-        // touch the page takes the same guard, so nothing else reads or writes it
-        // while `f` runs.
+        // The kernel maps the IPC buffer read-write at IPC_BUFFER_VA for the task's
+        // whole life, and every syscall that lets it touch the page takes this guard.
+        // SAFETY: so the page is valid, and the guard makes this the only reference.
         let buf = unsafe { &mut *page(&entered) };
         f(buf)
     }

@@ -35,10 +35,9 @@ pub(crate) unsafe fn svc(num: Sysnum, args: [u64; 7]) -> [u64; 7] {
 #[inline(always)]
 unsafe fn raw_svc(num: u64, args: [u64; 7]) -> [u64; 7] {
     let [mut x0, mut x1, mut x2, mut x3, mut x4, mut x5, mut x6] = args;
-    // SAFETY: `svc #0` enters the kernel, which changes only x0..x6 (declared
-    // inout) and never touches the stack (nostack). Its memory effects are the
-    // caller's obligation, stated above; the asm is not `nomem`, so the compiler
-    // assumes memory may be read and written.
+    // The asm is not `nomem`: the compiler assumes memory may be read and written.
+    // SAFETY: `svc #0` changes only x0..x6 (declared inout), never the stack; its
+    // memory effects are the caller's obligation, stated above.
     unsafe {
         asm!(
             "svc #0",

@@ -24,10 +24,9 @@ mod server {
                 return 1;
             }
         };
-        // SAFETY: the one MMIO constructor of this driver: the mapping is the
-        // GPIO block's page, claimed exclusively above and mapped uncached for
-        // the rest of this task's life (leaked), and `RegisterBlock` is laid
-        // out as the BCM2835 GPIO registers.
+        // The one MMIO constructor of this driver.
+        // SAFETY: the mapping is the GPIO page, claimed exclusively above and kept for
+        // good (leaked); `RegisterBlock` is laid out as the BCM2835 GPIO registers.
         let block: &'static RegisterBlock = unsafe { regs.leak_registers() };
         let mut gpio = Gpio::new(block);
         let mut server = GpioServer::new();

@@ -138,10 +138,10 @@ pub fn enter_user() -> ! {
     extern "C" {
         fn enter_user_asm() -> !;
     }
-    // SAFETY: the scheduler names a live context (a slab object that stays put,
-    // `mem::ctx_box`) with `set_user_context` before every return to EL0; its
-    // pstate selects EL0, so the eret cannot raise the exception level, and
-    // nothing on the kernel stack is needed afterwards.
+    // The scheduler names a live context (a slab object that stays put,
+    // `mem::ctx_box`) with `set_user_context` before every return to EL0.
+    // SAFETY: that context's pstate selects EL0, so the eret cannot raise the
+    // exception level, and nothing on the kernel stack is needed afterwards.
     unsafe { enter_user_asm() }
 }
 /// The faulting address of the exception being handled (FAR_EL1).
