@@ -1,8 +1,9 @@
 //! The kernel console: the PL011, polled, until a UART server takes it over.
 
-use crate::dev::{gpio::Gpio, pl011::Pl011};
+use crate::dev::console::{self as dev, pl011};
 use crate::sync::IrqMutex;
 use core::sync::atomic::{AtomicBool, Ordering};
+use uart::Uart;
 
 /// The console baud rate (the Pi's and every terminal's default).
 pub const BAUD: u32 = 115_200;
@@ -14,8 +15,8 @@ static WRITE_LOCK: IrqMutex<()> = IrqMutex::new(());
 /// Routes the PL011 to GPIO 14/15 and programs it for `BAUD` from `uart_clock_hz`.
 /// Returns whether the baud rate could be set (else the firmware's setting stays).
 pub fn init(uart_clock_hz: u32) -> bool {
-    Gpio::kernel().route_pl011();
-    let baud_set = Pl011::kernel().init(uart_clock_hz, BAUD);
+    dev::route_pl011_pins();
+    let baud_set = pl011().init(uart_clock_hz, BAUD).is_ok();
     READY.store(true, Ordering::Release);
     baud_set
 }
@@ -24,7 +25,7 @@ pub fn init(uart_clock_hz: u32) -> bool {
 pub fn write_str(s: &str) {
     if READY.load(Ordering::Acquire) {
         let _serialised = WRITE_LOCK.lock();
-        Pl011::kernel().write_str(s);
+        dev::write_str(&pl011(), s);
     }
 }
 
@@ -32,7 +33,7 @@ pub fn write_str(s: &str) {
 /// even if the panicking code held it. Before `init` it relies on the
 /// firmware's (or QEMU's) UART set-up.
 pub fn write_str_unlocked(s: &str) {
-    Pl011::kernel().write_str(s);
+    dev::write_str(&pl011(), s);
 }
 
 /// A `core::fmt::Write` for the panic path.

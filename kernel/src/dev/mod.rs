@@ -1,13 +1,15 @@
 //! The few devices the kernel itself drives: its console UART, the mailbox, the interrupt routing.
 //!
+//! The console's registers are defined once, in the user-space drivers' crates
+//! (`uart`, `gpio`), and used here through the kernel's own device mapping.
+//!
 //! Each device's registers are a `tock-registers` type, reached through exactly
 //! one unsafe constructor that takes the address of a mapping the kernel made.
 
-pub mod gpio;
+pub mod console;
 pub mod intc;
 pub mod local_intc;
 pub mod mailbox;
-pub mod pl011;
 
 use core::ops::Deref;
 
@@ -27,6 +29,13 @@ impl<T> Mmio<T> {
         let va = crate::mem::PhysAddr(pa).to_virt().as_usize();
         // SAFETY: the caller guarantees a live, correctly typed device mapping.
         Self(unsafe { &*(va as *const T) })
+    }
+}
+
+impl<T> Mmio<T> {
+    /// The registers for the kernel's whole life (device mappings never go away).
+    pub fn registers(&self) -> &'static T {
+        self.0
     }
 }
 
