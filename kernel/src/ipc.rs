@@ -6,7 +6,7 @@
 //! switches straight to it, and the reply switches straight back.
 
 use crate::arena::Id;
-use crate::cap::table::Handle;
+use crate::cap::table::{Cap, Handle};
 use crate::kstate::Kernel;
 use crate::object::KObj;
 use crate::platform::{self, copy_frame_prefix};
@@ -209,6 +209,45 @@ impl Kernel {
         Ok(caller)
     }
 
+    /// `reply_save`: the reply owed to the last caller becomes a handle (`x1`).
+    pub fn sys_reply_save(&mut self) -> Result<(), Error> {
+        let me = self.current.expect("a syscall has a current task");
+        let caller = self.cur().reply_to.ok_or(Error::NoReplyTarget)?;
+        let waiting = matches!(
+            self.tasks.get(caller).map(|t| t.state),
+            Some(State::AwaitingReply { server }) if server == me
+        );
+        if !waiting {
+            self.cur().reply_to = None;
+            return Err(Error::NoReplyTarget);
+        }
+        let reply = KObj::Reply { caller, server: me };
+        let h = self.cur().handles.insert(Cap::new(reply, Rights::SEND))?;
+        self.cur().reply_to = None;
+        self.cur().ctx.x[1] = u64::from(h.raw());
+        Ok(())
+    }
+
+    /// `reply_to`: answer through a saved reply handle, using it up.
+    pub fn sys_reply_to(&mut self, h: u64) -> Result<(), Error> {
+        let me = self.current.expect("a syscall has a current task");
+        let handle = Handle::from_raw(h as u32);
+        let KObj::Reply { caller, server } = self.cur().handles.get(handle)?.object else {
+            return Err(Error::WrongType);
+        };
+        self.check_outgoing(Rights::GRANT)?;
+        self.cur().handles.remove(handle)?;
+        let waiting = server == me
+            && matches!(self.tasks.get(caller).map(|t| t.state), Some(State::AwaitingReply { server: s }) if s == me);
+        if !waiting {
+            return Err(Error::PeerGone);
+        }
+        self.transfer(me, caller, 0);
+        self.timeouts.remove(caller);
+        self.wake(caller);
+        Ok(())
+    }
+
     /// `reply`: answer the last caller; it becomes runnable.
     pub fn sys_reply(&mut self) -> Result<(), Error> {
         let caller = self.deliver_reply()?;
@@ -368,3 +407,6 @@ mod tests;
 #[cfg(test)]
 #[path = "ipc_notify_tests.rs"]
 mod notify_tests;
+#[cfg(test)]
+#[path = "ipc_reply_tests.rs"]
+mod reply_tests;

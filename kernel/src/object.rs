@@ -19,6 +19,13 @@ pub enum KObj {
     Task(TaskId),
     /// An interrupt line bound to a notification (closing it unbinds).
     Irq(u32),
+    /// A saved reply: the caller waiting, and the server that owes the answer.
+    Reply {
+        /// The task waiting for the answer.
+        caller: TaskId,
+        /// The task that received its call.
+        server: TaskId,
+    },
 }
 
 impl KObj {
@@ -30,6 +37,7 @@ impl KObj {
             KObj::Region(_) => "memory region",
             KObj::Task(_) => "task",
             KObj::Irq(_) => "interrupt",
+            KObj::Reply { .. } => "reply",
         }
     }
 }

@@ -195,7 +195,7 @@ impl Kernel {
                     r.refs += 1;
                 }
             }
-            KObj::Task(_) | KObj::Irq(_) => {}
+            KObj::Task(_) | KObj::Irq(_) | KObj::Reply { .. } => {}
         }
     }
 }

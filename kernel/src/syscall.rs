@@ -4,7 +4,7 @@
 //! Before a handler runs, the caller's `x0` is set to 0 (success); a handler
 //! that fails returns the error, which lands in `x0`; results go in `x1..`.
 
-use crate::cap::table::{Cap, CapError, Handle};
+use crate::cap::table::{Cap, Handle};
 use crate::kstate::Kernel;
 use crate::mem::kernel_space::FRAMES;
 use crate::mem::pte::{Access, Attrs};
@@ -23,18 +23,6 @@ const MAX_LOG_BYTES: u64 = 1024;
 /// Rights of a freshly created endpoint or notification handle.
 const IPC_RIGHTS: Rights =
     Rights(Rights::SEND.0 | Rights::RECV.0 | Rights::GRANT.0 | Rights::DUP.0);
-
-impl From<CapError> for Error {
-    fn from(e: CapError) -> Self {
-        match e {
-            CapError::TableFull => Error::TableFull,
-            CapError::NoRights => Error::NoRights,
-            CapError::OutOfMemory => Error::OutOfMemory,
-            CapError::AlreadyBadged => Error::InvalidArgument,
-            _ => Error::InvalidHandle,
-        }
-    }
-}
 
 fn space_err(e: SpaceError) -> Error {
     match e {
@@ -119,6 +107,8 @@ impl Kernel {
             Sysnum::DeviceInfo => self.sys_device_info(a[0]),
             Sysnum::IrqClaim => self.sys_irq_claim(a[0], a[1], a[2]),
             Sysnum::IrqAck => self.sys_irq_ack(a[0]),
+            Sysnum::ReplySave => self.sys_reply_save(),
+            Sysnum::ReplyTo => self.sys_reply_to(a[0]),
         }
     }
 

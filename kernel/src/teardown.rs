@@ -69,6 +69,16 @@ impl Kernel {
                 }
                 platform::set_irq_bound(line, false);
             }
+            KObj::Reply { caller, server } => {
+                // Dropped unanswered (closed, or its holder died): the caller learns it.
+                if self
+                    .tasks
+                    .get(caller)
+                    .is_some_and(|t| t.state == State::AwaitingReply { server })
+                {
+                    self.wake_with(caller, Err(Error::PeerGone));
+                }
+            }
             KObj::Task(_) => {}
         }
     }

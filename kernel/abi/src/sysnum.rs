@@ -96,11 +96,20 @@ pub enum Sysnum {
     IrqClaim = 25,
     /// Unmasks the line of IRQ handle `x0` after the driver has served it.
     IrqAck = 26,
+    /// Moves the reply this thread owes its last caller into a handle (`x1`),
+    /// so a server can go on receiving and answer later (a blocking read that
+    /// waits for data). Errors: `NoReplyTarget`, `TableFull`.
+    ReplySave = 27,
+    /// Answers through reply handle `x0` with the message in `x1..x5`; the
+    /// handle is used up. Closing it unanswered fails the caller with
+    /// `PeerGone`. Errors: `InvalidHandle`, `WrongType`, `PeerGone` (the caller
+    /// gave up or is gone), `InvalidArgument` (a malformed message).
+    ReplyTo = 28,
 }
 
 impl Sysnum {
     /// Every operation, in number order.
-    pub const ALL: [Sysnum; 27] = [
+    pub const ALL: [Sysnum; 29] = [
         Sysnum::Log,
         Sysnum::Exit,
         Sysnum::Yield,
@@ -128,6 +137,8 @@ impl Sysnum {
         Sysnum::DeviceInfo,
         Sysnum::IrqClaim,
         Sysnum::IrqAck,
+        Sysnum::ReplySave,
+        Sysnum::ReplyTo,
     ];
 
     /// Decodes `x8`; `None` for a number no operation has.
@@ -165,6 +176,8 @@ impl Sysnum {
             Sysnum::DeviceInfo => "device_info",
             Sysnum::IrqClaim => "irq_claim",
             Sysnum::IrqAck => "irq_ack",
+            Sysnum::ReplySave => "reply_save",
+            Sysnum::ReplyTo => "reply_to",
         }
     }
 }

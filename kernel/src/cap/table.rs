@@ -318,3 +318,17 @@ impl<O, const MAX_SLOTS: usize> Drop for Drain<'_, O, MAX_SLOTS> {
 #[cfg(test)]
 #[path = "table_tests.rs"]
 mod tests;
+
+/// The error a syscall reports for a handle-table refusal.
+impl From<CapError> for abi::Error {
+    fn from(e: CapError) -> Self {
+        use abi::Error;
+        match e {
+            CapError::TableFull => Error::TableFull,
+            CapError::NoRights => Error::NoRights,
+            CapError::OutOfMemory => Error::OutOfMemory,
+            CapError::AlreadyBadged => Error::InvalidArgument,
+            _ => Error::InvalidHandle,
+        }
+    }
+}

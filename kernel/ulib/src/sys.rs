@@ -312,3 +312,18 @@ pub unsafe fn syscall_raw(num: u64, args: [u64; 7]) -> [u64; 7] {
     // SAFETY: the IPC buffer guard is held; the rest is the caller's contract.
     unsafe { raw_svc(num, args) }
 }
+
+/// Moves the reply owed to the last caller into a handle, to answer later
+/// with [`sys_reply_to`] (a server that parks a blocking request).
+pub fn sys_reply_save() -> Result<Handle, Error> {
+    // SAFETY: no pointers, no IPC buffer.
+    ok(unsafe { svc(Sysnum::ReplySave, [0; 7]) }).and_then(|r| handle(r[1]))
+}
+
+/// Answers a saved reply (the handle is used up).
+pub fn sys_reply_to(reply: Handle, msg: &Msg) -> Result<(), Error> {
+    let _claim = ipc::claim("sys_reply_to");
+    // SAFETY: no pointer arguments; the kernel reads the IPC buffer, whose guard
+    // `_claim` holds, so no Rust reference to it is live.
+    ok(unsafe { svc(Sysnum::ReplyTo, msg.to_regs(reply, 0)) }).map(drop)
+}

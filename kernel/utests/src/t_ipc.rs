@@ -21,6 +21,12 @@ pub fn ping_pong(env: &Env) -> Outcome {
             reply.words
         );
     }
+    // The server may park a reply in a handle and answer through it later.
+    let reply = step("call", sys_call(ep, &Msg::new(8, [41]), FOREVER))?;
+    check!(
+        reply.label() == 8 && reply.words[0] == 42,
+        "saved reply gave {reply:?}"
+    );
     env.stop(task);
     step("close", sys_handle_close(ep))
 }

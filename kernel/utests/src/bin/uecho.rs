@@ -3,7 +3,8 @@
 //! Labels: 1 echo (words and buffer back), 2 reply with the caller's badge,
 //! 3 signal the notification passed with the message (bits in word 0),
 //! 4 reply then exit, 5 sum of the buffer bytes in word 0, 6 the buffer
-//! reversed, 7 sum of the first word-0 bytes of the region passed with the message.
+//! reversed, 7 sum of the first word-0 bytes of the region passed with the message,
+//! 8 word 0 plus one, answered through a saved reply (`reply_save`, `reply_to`).
 #![no_std]
 #![no_main]
 #![forbid(unsafe_code)]
@@ -33,6 +34,21 @@ fn main() -> i32 {
             4 => {
                 let _ = ulib::sys_reply(&Msg::new(4, []));
                 return 0;
+            }
+            8 => {
+                // Park the caller's reply in a handle, then answer through it.
+                let answered = ulib::sys_reply_save()
+                    .and_then(|saved| ulib::sys_reply_to(saved, &Msg::new(8, [msg.words[0] + 1])));
+                match answered.and_then(|()| sys_recv(EP, FOREVER)) {
+                    Ok((m, b)) => {
+                        (msg, badge) = (m, b);
+                        continue;
+                    }
+                    Err(e) => {
+                        eprintln!("uecho: saved reply failed: {e}");
+                        return 1;
+                    }
+                }
             }
             5 => {
                 let n = usize::from(msg.info.len_bytes);
