@@ -52,15 +52,26 @@ static KERNEL: IrqMutex<Option<Kernel>> = IrqMutex::new(None);
 /// Runs `f` on the kernel state (created on first use). The one accessor of kernel globals.
 pub fn with_kernel<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
     let mut guard = KERNEL.lock();
-    let kernel = guard.get_or_insert_with(Kernel::new);
-    f(kernel)
+    f(state(&mut guard))
+}
+
+/// The state, created on first use; the creation stays out of the hot path.
+#[inline(always)]
+fn state(slot: &mut Option<Kernel>) -> &mut Kernel {
+    #[cold]
+    fn create(slot: &mut Option<Kernel>) -> &mut Kernel {
+        slot.insert(Kernel::new())
+    }
+    match slot {
+        Some(k) => k,
+        None => create(slot),
+    }
 }
 
 /// `with_kernel` for the exception path, where IRQs are masked already.
 pub fn with_kernel_masked<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
     let mut guard = KERNEL.lock_masked();
-    let kernel = guard.get_or_insert_with(Kernel::new);
-    f(kernel)
+    f(state(&mut guard))
 }
 
 impl Kernel {
