@@ -52,12 +52,12 @@ static KERNEL: IrqMutex<Option<Kernel>> = IrqMutex::new(None);
 /// Runs `f` on the kernel state (created on first use). The one accessor of kernel globals.
 pub fn with_kernel<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
     let mut guard = KERNEL.lock();
-    f(state(&mut guard))
+    f(kernel_state(&mut guard))
 }
 
 /// The state, created on first use; the creation stays out of the hot path.
 #[inline(always)]
-fn state(slot: &mut Option<Kernel>) -> &mut Kernel {
+fn kernel_state(slot: &mut Option<Kernel>) -> &mut Kernel {
     #[cold]
     fn create(slot: &mut Option<Kernel>) -> &mut Kernel {
         slot.insert(Kernel::new())
@@ -71,7 +71,7 @@ fn state(slot: &mut Option<Kernel>) -> &mut Kernel {
 /// `with_kernel` for the exception path, where IRQs are masked already.
 pub fn with_kernel_masked<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
     let mut guard = KERNEL.lock_masked();
-    f(state(&mut guard))
+    f(kernel_state(&mut guard))
 }
 
 impl Kernel {
