@@ -5,10 +5,11 @@ BUILD     := build
 PROFILE   := release
 KTESTS    := ktest-mem ktest-timer ktest-fault ktest-user
 # User programs: the crates that build them, and what goes in each boot archive.
-USER_CRATES  := init hello utests gpio
+USER_CRATES  := init hello utests gpio uart
 BOOT_FILES   := init hello
 UTEST_FILES  := init=utest uecho ufault upartner gpio
 BENCH_FILES  := init=ubench uecho upartner
+UTTY_FILES   := init=utty uart
 CARGO     := cargo
 QEMU      := qemu-system-aarch64
 QEMU_ARGS := -M raspi3b -display none
@@ -73,6 +74,8 @@ ktests: $(MKIMAGE) user
 	mv $(BUILD)/ktest-user.img $(BUILD)/ktest-user.bin
 	$(call archive,$(BUILD)/utest.cpio,$(UTEST_FILES))
 	$(MKIMAGE) pack $(BUILD)/ktest-user.elf $(BUILD)/ktest-user.bin $(BUILD)/utest.cpio $(BUILD)/ktest-user.img
+	$(call archive,$(BUILD)/utty.cpio,$(UTTY_FILES))
+	$(MKIMAGE) pack $(BUILD)/ktest-user.elf $(BUILD)/ktest-user.bin $(BUILD)/utty.cpio $(BUILD)/ktest-uart.img
 
 qemu: kernel
 	@tools/ensure-deps.sh qemu

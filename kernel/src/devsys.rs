@@ -15,6 +15,9 @@ use crate::umem::UserSlice;
 use abi::{Error, Rights};
 use alloc::vec::Vec;
 
+/// The device the kernel's console prints on until a driver claims it.
+pub const CONSOLE_DEVICE: &str = "pl011";
+
 /// Longest device name a claim may give.
 const MAX_DEVICE_NAME_BYTES: u64 = 16;
 /// Interrupt lines of the BCM2835 controller.
@@ -69,6 +72,9 @@ impl Kernel {
             .map_err(|_| Error::OutOfMemory)?;
         self.give(KObj::Region(id), Rights::MAP.union(Rights::WRITE))?;
         self.device_owner[index] = self.current;
+        if dev.name == CONSOLE_DEVICE {
+            crate::console::hand_over(true);
+        }
         self.cur().ctx.x[2] = pages as u64;
         crate::pr_info!(
             "iomem: {} ({:#x}-{:#x}) claimed by {}",

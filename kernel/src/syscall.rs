@@ -142,6 +142,7 @@ impl Kernel {
             InfoKind::Tasks => self.task_count() as u64,
             InfoKind::Uptime => crate::time::monotonic_ns(),
             InfoKind::TaskId => self.cur().pid,
+            InfoKind::UartClockHz => u64::from(crate::console::uart_clock_hz()),
         };
         self.cur().ctx.x[1] = value;
         Ok(())

@@ -61,6 +61,9 @@ impl Kernel {
                     if let Some(d) = device.and_then(|d| self.device_owner.get_mut(d)) {
                         *d = None; // the claim ends with the last handle and mapping
                     }
+                    if let Some(d) = device {
+                        platform::device_released(d);
+                    }
                 }
             }
             KObj::Irq(line) => {

@@ -92,6 +92,9 @@ pub enum InfoKind {
     Uptime = 2,
     /// The calling task's id.
     TaskId = 3,
+    /// The PL011's reference clock in Hz, as the firmware reported it at boot
+    /// (drivers compute baud divisors from it).
+    UartClockHz = 4,
 }
 
 impl InfoKind {
@@ -102,6 +105,7 @@ impl InfoKind {
             1 => Some(Self::Tasks),
             2 => Some(Self::Uptime),
             3 => Some(Self::TaskId),
+            4 => Some(Self::UartClockHz),
             _ => None,
         }
     }

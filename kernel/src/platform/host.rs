@@ -224,3 +224,6 @@ pub fn fire_irq(irq: u32) {
 pub fn take_fired_irqs() -> u64 {
     with(|m| core::mem::take(&mut m.irq_fired))
 }
+
+/// A device claim ended (nothing to hand back on the host).
+pub fn device_released(_index: usize) {}

@@ -18,3 +18,13 @@ pub fn free_frames(frames: &[PhysAddr]) {
         allocator.free(pa, 1);
     }
 }
+
+/// A device claim ended: the console comes back to the kernel if it was the UART's.
+pub fn device_released(index: usize) {
+    if crate::board::DEVICES
+        .get(index)
+        .is_some_and(|d| d.name == crate::devsys::CONSOLE_DEVICE)
+    {
+        crate::console::hand_over(false);
+    }
+}

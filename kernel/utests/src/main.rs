@@ -6,6 +6,7 @@
 
 extern crate alloc;
 
+mod fileclient;
 mod t_devices;
 mod t_gpio;
 mod t_ipc;

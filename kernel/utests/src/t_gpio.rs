@@ -3,33 +3,13 @@
 use crate::{check, step, Env, Outcome};
 use alloc::format;
 use alloc::string::String;
-use proto::file::{OpenFlags, Reply, Request};
+use proto::file::{OpenFlags, Request};
 use proto::ioctl::{GPIO_CLEAR, GPIO_GET_FUNCTION, GPIO_GET_LEVEL, GPIO_SET, GPIO_SET_FUNCTION};
 use proto::Errno;
-use ulib::abi::FOREVER;
-use ulib::{ipc, sys_call, sys_handle_close, sys_sleep, Msg};
+use ulib::{sys_call, sys_handle_close, sys_sleep, Msg};
 
-/// One file-protocol call: the reply's value (fd, ioctl value), or its errno.
 fn file_call(ep: u32, req: &Request) -> Result<u64, Errno> {
-    let msg = ipc::with_buffer(|buf| {
-        let e = req.encode(buf)?;
-        Ok::<Msg, Errno>(Msg {
-            info: e.info(),
-            words: e.words,
-        })
-    })?;
-    let reply = sys_call(ep, &msg, FOREVER).map_err(Errno::from)?;
-    ipc::with_buffer(|buf| {
-        let bytes = &buf[..usize::from(reply.info.len_bytes).min(buf.len())];
-        match Reply::decode(req.op(), reply.info.label, reply.words, bytes) {
-            Ok(Reply::Opened { fd }) => Ok(u64::from(fd)),
-            Ok(Reply::Ioctl { value, .. }) => Ok(value),
-            Ok(Reply::Released) => Ok(0),
-            Ok(Reply::Error(e)) => Err(e),
-            Ok(_) => Err(Errno::Io),
-            Err(e) => Err(e.errno()),
-        }
-    })
+    crate::fileclient::call(ep, req, &mut [])
 }
 
 fn ioctl(ep: u32, fd: u32, cmd: u32, arg: u64) -> Result<u64, Errno> {
