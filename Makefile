@@ -76,6 +76,10 @@ ktests: $(MKIMAGE) user
 	$(MKIMAGE) pack $(BUILD)/ktest-user.elf $(BUILD)/ktest-user.bin $(BUILD)/utest.cpio $(BUILD)/ktest-user.img
 	$(call archive,$(BUILD)/utty.cpio,$(UTTY_FILES))
 	$(MKIMAGE) pack $(BUILD)/ktest-user.elf $(BUILD)/ktest-user.bin $(BUILD)/utty.cpio $(BUILD)/ktest-uart.img
+	echo "port=mini" > $(BUILD)/mini.args
+	$(call archive,$(BUILD)/utty-mini.cpio,$(UTTY_FILES))
+	$(MKIMAGE) cpio $(BUILD)/utty-mini.cpio init=$(BUILD)/user/utty uart=$(BUILD)/user/uart init.args=$(BUILD)/mini.args
+	$(MKIMAGE) pack $(BUILD)/ktest-user.elf $(BUILD)/ktest-user.bin $(BUILD)/utty-mini.cpio $(BUILD)/ktest-mini.img
 
 qemu: kernel
 	@tools/ensure-deps.sh qemu

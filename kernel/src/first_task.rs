@@ -11,6 +11,9 @@ use alloc::vec::Vec;
 
 /// The name `init` has in the boot archive.
 pub const INIT_NAME: &str = "init";
+/// An optional archive file whose contents are init's `key=value` arguments
+/// (the kernel command line of mica).
+pub const INIT_ARGS_NAME: &str = "init.args";
 /// init's priority: in the middle, so servers can rank above or below it.
 pub const INIT_PRIORITY: u8 = 16;
 
@@ -48,9 +51,11 @@ pub fn start_init() -> Result<u64, &'static str> {
             KObj::Region(region),
             Rights::MAP.union(Rights::DUP).union(Rights::GRANT),
         )];
+        let args = cpio.find(INIT_ARGS_NAME).unwrap_or(b"");
+        let args = args.strip_suffix(b"\n").unwrap_or(args);
         let spec = SpawnSpec {
             name: INIT_NAME,
-            args: b"",
+            args,
             priority: INIT_PRIORITY,
             fault_ep: None,
         };

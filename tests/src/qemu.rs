@@ -39,17 +39,24 @@ pub struct BootOptions {
     /// guest resets its FIFO) is lost; when a test types before a prompt guarantees
     /// the driver is ready, a delay of about a millisecond per byte avoids that.
     pub send_byte_delay: Duration,
+    /// Put the console on QEMU's second serial port (the mini UART) and send
+    /// the first (the PL011, the kernel's console) to nowhere.
+    pub second_serial: bool,
 }
 
 impl BootOptions {
     /// The QEMU arguments (after the program name) that boot `image` with these options.
     pub fn qemu_args(&self, image: &Path) -> Vec<OsString> {
-        let mut args: Vec<OsString> = [
-            "-M", "raspi3b", "-display", "none", "-monitor", "none", "-serial", "stdio",
-        ]
-        .iter()
-        .map(OsString::from)
-        .collect();
+        let serials: &[&str] = if self.second_serial {
+            &["-serial", "null", "-serial", "stdio"]
+        } else {
+            &["-serial", "stdio"]
+        };
+        let mut args: Vec<OsString> = ["-M", "raspi3b", "-display", "none", "-monitor", "none"]
+            .iter()
+            .chain(serials)
+            .map(OsString::from)
+            .collect();
         if self.semihosting {
             args.push("-semihosting".into());
         }

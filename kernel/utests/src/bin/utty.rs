@@ -1,5 +1,6 @@
-//! utty: init of the UART test image. Starts the UART driver on the console's
-//! PL011 and talks to whoever types on the serial line, through the driver only.
+//! utty: init of the UART test images. Starts the UART driver (on the PL011, or
+//! the port `port=` names) and talks to whoever types on that serial line,
+//! through the driver only.
 #![no_std]
 #![no_main]
 #![forbid(unsafe_code)]
@@ -76,10 +77,21 @@ fn run() -> Result<(), proto::Errno> {
     let archive = newc::Archive::new(archive).map_err(|_| proto::Errno::Io)?;
     let elf = archive.find("uart").ok_or(proto::Errno::NoEntry)?;
     let ep = ulib::sys_endpoint_create().map_err(proto::Errno::from)?;
+    // The port comes from init's arguments (`init.args` in the boot archive).
+    let mut args = Line {
+        bytes: [0; 256],
+        len: 0,
+    };
+    let _ = write!(
+        args,
+        "port={} baud=115200",
+        ulib::arg("port").unwrap_or("pl011")
+    );
+    let args = core::str::from_utf8(&args.bytes[..args.len]).unwrap_or("");
     let s = Spawn {
         elf,
         name: "uart",
-        args: "port=pl011 baud=115200",
+        args,
         priority: 20,
         fault_ep: 0,
         handles: &[ep],
