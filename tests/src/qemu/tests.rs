@@ -221,10 +221,19 @@ fn qemu_args_follow_the_options() {
         icount_shift: Some(0),
         extra_args: vec!["-smp".into(), "4".into()],
         send_byte_delay: Duration::ZERO,
+        second_serial: false,
     };
     assert_eq!(
         shell_words(&full.qemu_args(image)),
         "-M raspi3b -display none -monitor none -serial stdio -semihosting \
          -icount shift=0 -kernel build/kernel8.img -smp 4"
+    );
+    let mini = BootOptions {
+        second_serial: true,
+        ..BootOptions::default()
+    };
+    assert_eq!(
+        shell_words(&mini.qemu_args(image)),
+        "-M raspi3b -display none -monitor none -serial null -serial stdio -kernel build/kernel8.img"
     );
 }
