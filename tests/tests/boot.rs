@@ -81,19 +81,36 @@ fn kernel_boots_and_logs_each_stage_in_order() -> Result<(), Failure> {
     Ok(())
 }
 
-/// User space comes up: init from the boot archive starts `hello`, which
-/// prints its arguments and exits, and init (its supervisor) hears about it.
+/// User space comes up: init from the boot archive starts the device registry
+/// and the GPIO driver (which registers itself), lists the devices, starts
+/// `hello`, which prints its arguments and exits, and init hears about it.
 #[test]
-fn init_starts_hello_and_supervises_it() -> Result<(), Failure> {
+fn init_starts_drivers_and_hello_and_supervises_them() -> Result<(), Failure> {
     let mut qemu = Qemu::boot(&image("kernel8.img")?, BootOptions::default())?;
     let line = qemu.expect_line("started init (pid ", STEP_TIMEOUT)?;
     if number_after(&line, "(pid ") != Some(1) {
         return Err(qemu.fail(format!("init should be pid 1: {line:?}")));
     }
     qemu.expect_line("init[1]: mica user space is up", STEP_TIMEOUT)?;
-    qemu.expect_line("hello[2]: hello from mica user space", STEP_TIMEOUT)?;
-    qemu.expect_line("hello[2]:   arg from = \"init\"", STEP_TIMEOUT)?;
-    qemu.expect_line("init[1]: task 2 exited with code 0", STEP_TIMEOUT)?;
+    qemu.expect_line("registered gpiochip0 (major 254, minor 0)", STEP_TIMEOUT)?;
+    qemu.expect_line("init[1]: devices: Character devices:", STEP_TIMEOUT)?;
+    qemu.expect_line("init[1]: devices: 254   0 gpiochip0", STEP_TIMEOUT)?;
+    let line = qemu.expect_line("init[1]: started hello (pid ", STEP_TIMEOUT)?;
+    let Some(pid) = number_after(&line, "(pid ") else {
+        return Err(qemu.fail(format!("no pid in {line:?}")));
+    };
+    qemu.expect_line(
+        &format!("hello[{pid}]: hello from mica user space"),
+        STEP_TIMEOUT,
+    )?;
+    qemu.expect_line(
+        &format!("hello[{pid}]:   arg from = \"init\""),
+        STEP_TIMEOUT,
+    )?;
+    qemu.expect_line(
+        &format!("init[1]: task {pid} exited with code 0"),
+        STEP_TIMEOUT,
+    )?;
     Ok(())
 }
 

@@ -82,6 +82,8 @@ pub mod print;
 #[cfg(target_os = "none")]
 pub mod probe;
 #[cfg(target_os = "none")]
+pub mod registry;
+#[cfg(target_os = "none")]
 #[doc(hidden)]
 pub mod start;
 #[cfg(target_os = "none")]

@@ -10,6 +10,7 @@ mod fileclient;
 mod t_devices;
 mod t_gpio;
 mod t_ipc;
+mod t_registry;
 mod t_system;
 
 use alloc::format;
@@ -147,6 +148,10 @@ const TESTS: &[Test] = &[
     (
         "the GPIO driver serves ioctls and refuses bad ones",
         t_gpio::gpio_driver,
+    ),
+    (
+        "the device registry finds drivers and refuses duplicates",
+        t_registry::device_registry,
     ),
 ];
 

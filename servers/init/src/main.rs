@@ -1,12 +1,20 @@
-//! init: the first task. Lists the boot archive, starts `hello`, and reports how tasks end.
+//! init: the first task. Lists the boot archive, starts the device registry and
+//! the GPIO driver, starts `hello`, and reports how tasks end.
 #![no_std]
 #![no_main]
 #![forbid(unsafe_code)]
 
+extern crate alloc;
+
+use alloc::format;
+use alloc::vec::Vec;
+use proto::devreg::ProcDevices;
 use ulib::abi::{label, FOREVER};
 use ulib::mapping::boot_archive;
 use ulib::task::{spawn, Spawn};
-use ulib::{eprintln, println, sys_endpoint_create, sys_info, sys_recv, InfoKind};
+use ulib::{
+    eprintln, println, sys_endpoint_create, sys_handle_dup, sys_info, sys_recv, InfoKind, Rights,
+};
 
 ulib::entry!(main);
 
@@ -34,6 +42,7 @@ fn main() -> i32 {
         eprintln!("cannot create the supervisor endpoint");
         return 1;
     };
+    start_drivers(&archive, supervisor);
     if let Some(elf) = archive.find("hello") {
         let s = Spawn {
             elf,
@@ -63,6 +72,46 @@ fn main() -> i32 {
                 eprintln!("supervisor receive failed: {e}");
                 return 1;
             }
+        }
+    }
+}
+
+/// Starts the device registry and the GPIO driver (registered as gpiochip0),
+/// then prints the registry's listing, like `/proc/devices`.
+fn start_drivers(archive: &newc::Archive, supervisor: u32) {
+    let (Some(devreg), Some(gpio)) = (archive.find("devreg"), archive.find("gpio")) else {
+        return;
+    };
+    let (Ok(registry), Ok(gpio_ep)) = (sys_endpoint_create(), sys_endpoint_create()) else {
+        return;
+    };
+    let start = |elf, name, priority, handles: &[u32]| {
+        let s = Spawn {
+            elf,
+            name,
+            args: "",
+            priority,
+            fault_ep: supervisor,
+            handles,
+        };
+        match spawn(&s) {
+            Ok((_, pid)) => println!("started {name} (pid {pid})"),
+            Err(e) => eprintln!("cannot start {name}: {e}"),
+        }
+    };
+    start(devreg, "devreg", 20, &[registry]);
+    // The badge is the driver's registration id, shown as its owner in listings.
+    let rights = Rights::SEND.union(Rights::GRANT).union(Rights::DUP);
+    let Ok(for_gpio) = sys_handle_dup(registry, rights, 1) else {
+        return;
+    };
+    start(gpio, "gpio", 20, &[gpio_ep, for_gpio]);
+    let _ = ulib::sys_handle_close(for_gpio);
+    let _ = ulib::sys_sleep(20_000_000); // let them come up
+    let mut devices = Vec::new();
+    if ulib::registry::for_each(registry, |d| devices.push(*d)).is_ok() {
+        for line in format!("{}", ProcDevices(&devices)).lines() {
+            println!("devices: {line}");
         }
     }
 }

@@ -94,22 +94,22 @@ impl Op {
     }
 }
 
-/// A device name: 1 to [`MAX_NAME_BYTES`] bytes of `[a-z0-9]` (`serial0`, `gpiochip0`).
+/// A device name: 1 to [`MAX_NAME_BYTES`] bytes of `[A-Za-z0-9]` (`serial0`, `gpiochip0`).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DevName {
-    /// The name, zero-padded: the first `len` bytes are `[a-z0-9]`, the rest 0.
+    /// The name, zero-padded: the first `len` bytes are `[A-Za-z0-9]`, the rest 0.
     bytes: [u8; MAX_NAME_BYTES],
     /// Bytes used (1..=16).
     len: u8,
 }
 
 impl DevName {
-    /// Checks `name`: `ENAMETOOLONG` beyond 16 bytes, `EINVAL` if empty or not `[a-z0-9]`.
+    /// Checks `name`: `ENAMETOOLONG` beyond 16 bytes, `EINVAL` if empty or not `[A-Za-z0-9]`.
     pub fn new(name: &str) -> Result<DevName, Errno> {
         if name.len() > MAX_NAME_BYTES {
             return Err(Errno::NameTooLong);
         }
-        let ok = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        let ok = |b: &u8| b.is_ascii_alphanumeric();
         if name.is_empty() || !name.bytes().all(|b| ok(&b)) {
             return Err(Errno::Invalid);
         }
@@ -124,7 +124,7 @@ impl DevName {
     /// The name.
     pub fn as_str(&self) -> &str {
         let used = self.bytes.get(..usize::from(self.len)).unwrap_or(&[]);
-        // Only [a-z0-9] bytes get in, so this is always UTF-8.
+        // Only [A-Za-z0-9] bytes get in, so this is always UTF-8.
         core::str::from_utf8(used).unwrap_or("")
     }
 

@@ -13,6 +13,8 @@ mod server {
 
     /// Handle 1: the endpoint clients call.
     const SERVICE: u32 = 1;
+    /// Handle 2 (optional): the device registry.
+    const REGISTRY: u32 = 2;
     /// Most opens at once.
     const MAX_OPEN: usize = 64;
 
@@ -32,6 +34,12 @@ mod server {
         let mut server = GpioServer::new();
         let mut opens: OpenTable<()> = OpenTable::new(MAX_OPEN);
         println!("serving GPIO (54 pins; 14-15 held for the UART, 48-53 for the SD card)");
+        // Handle 2, when given: the device registry, where this driver is gpiochip0.
+        match ulib::registry::register(REGISTRY, SERVICE, "gpiochip0", 254, 0) {
+            Ok((major, minor)) => println!("registered gpiochip0 ({major}, {minor})"),
+            Err(Errno::BadFd) => {} // started without a registry
+            Err(e) => eprintln!("cannot register gpiochip0: {e}"),
+        }
         let Ok((mut msg, mut badge)) = sys_recv(SERVICE, FOREVER) else {
             return 1;
         };

@@ -19,6 +19,8 @@ mod server {
 
     /// Handle 1: the endpoint clients call.
     const SERVICE: Handle = 1;
+    /// Handle 2 (optional): the device registry.
+    const REGISTRY: Handle = 2;
     /// The mini UART's clock: the VideoCore core clock (250 MHz unless config.txt changes it).
     const CORE_CLOCK_HZ: u32 = 250_000_000;
 
@@ -98,6 +100,15 @@ mod server {
             params.baud,
             params.port.irq()
         );
+        // Handle 2, when given: the device registry. Linux's numbers: ttyS is major 4, from minor 64.
+        let (name, minor) = match params.port {
+            Port::Pl011 => ("ttyS0", 64),
+            Port::Mini => ("ttyS1", 65),
+        };
+        match ulib::registry::register(REGISTRY, SERVICE, name, 4, minor) {
+            Ok(_) | Err(Errno::BadFd) => {} // registered, or started without a registry
+            Err(e) => eprintln!("cannot register {name}: {e}"),
+        }
         serve(&mut c)
     }
 
