@@ -95,6 +95,10 @@ fn init_starts_drivers_and_hello_and_supervises_them() -> Result<(), Failure> {
     qemu.expect_line("registered gpiochip0 (major 254, minor 0)", STEP_TIMEOUT)?;
     qemu.expect_line("init[1]: devices: Character devices:", STEP_TIMEOUT)?;
     qemu.expect_line("init[1]: devices: 254   0 gpiochip0", STEP_TIMEOUT)?;
+    qemu.expect_line(
+        "init[1]: iomem: 3f200000-3f200fff gpio     pid 3",
+        STEP_TIMEOUT,
+    )?;
     let line = qemu.expect_line("init[1]: started hello (pid ", STEP_TIMEOUT)?;
     let Some(pid) = number_after(&line, "(pid ") else {
         return Err(qemu.fail(format!("no pid in {line:?}")));

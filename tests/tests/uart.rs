@@ -25,6 +25,8 @@ fn converse(mut qemu: Qemu) -> Result<(Qemu, String), Failure> {
     qemu.expect("utty: raw mode, type 3 keys", STEP)?;
     qemu.send("a\x7fc")?;
     qemu.expect("utty: raw keys 61 7f 63", STEP)?;
+    qemu.expect("utty: nonblocking read: EAGAIN", STEP)?;
+    qemu.expect("utty: poll revents 0x4", STEP)?; // WRITABLE, not READABLE
     let (code, transcript) = qemu.wait_exit(STEP)?;
     if code != 0 {
         return Err(qemu.fail(format!("utty exited with {code}")));

@@ -88,6 +88,22 @@ pub fn gpio_driver(env: &Env) -> Outcome {
         ioctl(ep, fd, 0x4799, 1),
         Err(Errno::NotTty),
     )?;
+    // No pin events yet: a read would block, and poll says nothing is readable.
+    let read = file_call(
+        ep,
+        &Request::Read {
+            fd,
+            len_bytes: 8,
+            offset: None,
+        },
+    );
+    expect("read with no events", read, Err(Errno::WouldBlock))?;
+    let events = proto::file::PollEvents::READABLE;
+    expect(
+        "poll with no events",
+        file_call(ep, &Request::Poll { fd, events }),
+        Ok(0),
+    )?;
     expect("release", file_call(ep, &Request::Release { fd }), Ok(0))?;
     expect(
         "ioctl after release",

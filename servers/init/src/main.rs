@@ -7,6 +7,7 @@
 extern crate alloc;
 
 use alloc::format;
+use alloc::string::String;
 use alloc::vec::Vec;
 use proto::devreg::ProcDevices;
 use ulib::abi::{label, FOREVER};
@@ -113,5 +114,20 @@ fn start_drivers(archive: &newc::Archive, supervisor: u32) {
         for line in format!("{}", ProcDevices(&devices)).lines() {
             println!("devices: {line}");
         }
+    }
+    // The device claims, like /proc/iomem.
+    for i in 0.. {
+        let Ok((name, base, len, owner)) = ulib::device::info(i) else {
+            break;
+        };
+        let holder = if owner == 0 {
+            String::from("free")
+        } else {
+            format!("pid {owner}")
+        };
+        println!(
+            "iomem: {base:08x}-{:08x} {name:<8} {holder}",
+            base + len - 1
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! The GPIO driver: claims the GPIO block and serves the file protocol (open, ioctl, read, poll, release) on handle 1.
+//! The GPIO driver: claims the GPIO block and its bank interrupts, and serves the file protocol (open, ioctl, read, poll, release) on handle 1.
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
 #[cfg(target_os = "none")]
@@ -6,8 +6,11 @@ mod server {
     use gpio::{Gpio, GpioServer, RegisterBlock};
     use proto::file::{Reply, Request};
     use proto::{Encoded, Errno, OpenTable};
-    use ulib::abi::FOREVER;
-    use ulib::{eprintln, ipc, println, sys_recv, sys_reply_recv, Msg};
+    extern crate alloc;
+
+    use alloc::vec::Vec;
+    use ulib::abi::{label, FOREVER};
+    use ulib::{eprintln, ipc, println, sys_recv, sys_reply_recv, Handle, Msg};
 
     ulib::entry!(main);
 
@@ -40,39 +43,77 @@ mod server {
             Err(Errno::BadFd) => {} // started without a registry
             Err(e) => eprintln!("cannot register gpiochip0: {e}"),
         }
-        let Ok((mut msg, mut badge)) = sys_recv(SERVICE, FOREVER) else {
-            return 1;
-        };
+        // Pin events arrive on the bank interrupts (gpio_int[0] and [1]: lines 49 and 50).
+        let irqs = bind_event_interrupts();
+        let mut owed: Option<Msg> = None;
         loop {
-            let reply = ipc::with_buffer(|buf| {
+            let received = match owed.take() {
+                Some(reply) => sys_reply_recv(SERVICE, &reply, FOREVER),
+                None => sys_recv(SERVICE, FOREVER),
+            };
+            let (msg, badge) = match received {
+                Ok(m) => m,
+                Err(e) => {
+                    eprintln!("receive failed: {e}");
+                    return 1;
+                }
+            };
+            if msg.label() == label::NOTIFICATION {
+                // Queue the events for `read`/`poll`, then let the lines through again.
+                server.service_interrupt(&mut gpio);
+                for &irq in &irqs {
+                    let _ = ulib::device::irq_ack(irq);
+                }
+                continue;
+            }
+            owed = Some(ipc::with_buffer(|buf| {
                 let n = usize::from(msg.info.len_bytes).min(buf.len());
                 let (head, _) = buf.split_at_mut(n);
                 let request = Request::decode(msg.info.label, msg.words, head);
+                let mut events = [0u8; 256];
                 let reply = match request {
-                    Ok(req) => answer(&req, badge, &mut gpio, &mut server, &mut opens),
+                    Ok(req) => answer(&req, badge, &mut gpio, &mut server, &mut opens, &mut events),
                     Err(e) => Reply::Error(e.errno()),
                 };
                 encode(&reply, buf)
-            });
-            match sys_reply_recv(SERVICE, &reply, FOREVER) {
-                Ok((m, b)) => (msg, badge) = (m, b),
-                Err(e) => {
-                    eprintln!("reply_recv failed: {e}");
-                    return 1;
-                }
-            }
+            }));
         }
     }
 
-    /// Performs one request for the client with `badge`.
-    fn answer(
+    /// Binds the GPIO bank interrupts to a notification `recv` wakes on; the
+    /// handles (none if the lines are taken: events then just never arrive).
+    fn bind_event_interrupts() -> Vec<Handle> {
+        let mut irqs = Vec::new();
+        let Ok(ntfn) = ulib::sys_notification_create() else {
+            return irqs;
+        };
+        for line in [49, 50] {
+            match ulib::device::irq_claim(line, ntfn, 1) {
+                Ok(h) => irqs.push(h),
+                Err(e) => eprintln!("no events from IRQ {line}: {e}"),
+            }
+        }
+        if ulib::sys_notification_bind(ntfn).is_err() {
+            eprintln!("cannot wait for GPIO events");
+        }
+        irqs
+    }
+
+    /// Performs one request for the client with `badge`; event records for a
+    /// `Read` go through `events`.
+    fn answer<'e>(
         req: &Request,
         badge: u64,
         gpio: &mut Gpio,
         server: &mut GpioServer,
         opens: &mut OpenTable<()>,
-    ) -> Reply<'static> {
+        events: &'e mut [u8; 256],
+    ) -> Reply<'e> {
         let result = match *req {
+            Request::Read { fd, len_bytes, .. } => opens.get(fd, badge).and_then(|_| {
+                let n = server.read(&mut events[..(len_bytes as usize).min(256)])?;
+                Ok(Reply::Read { data: &events[..n] })
+            }),
             Request::Open { .. } => opens.open(badge, ()).map(|fd| Reply::Opened { fd }),
             Request::Release { fd } => opens.release(fd, badge).map(|()| Reply::Released),
             Request::Ioctl { fd, cmd, arg, .. } => opens

@@ -6,7 +6,7 @@
 #![forbid(unsafe_code)]
 
 use core::fmt::Write;
-use proto::file::{OpenFlags, Request};
+use proto::file::{OpenFlags, PollEvents, Request};
 use proto::ioctl::{TtyIoctl, TtyMode};
 use ulib::task::{spawn, Spawn};
 
@@ -146,6 +146,40 @@ fn run() -> Result<(), proto::Errno> {
             keys[0], keys[1], keys[2]
         ),
     )?;
+    // A second open, non-blocking: nothing typed, so a read says EAGAIN, and
+    // poll says the line is writable but not readable.
+    let flags = OpenFlags::READ | OpenFlags::WRITE | OpenFlags::NONBLOCK;
+    let nb = fileclient::call(
+        ep,
+        &Request::Open {
+            path: "",
+            flags,
+            mode: 0,
+        },
+        &mut [],
+    )? as u32;
+    let mut one = [0u8; 1];
+    let r = fileclient::call(
+        ep,
+        &Request::Read {
+            fd: nb,
+            len_bytes: 1,
+            offset: None,
+        },
+        &mut one,
+    );
+    say(
+        ep,
+        fd,
+        format_args!(
+            "utty: nonblocking read: {}\n",
+            r.err().map_or("data", |e| e.name())
+        ),
+    )?;
+    let events = PollEvents::READABLE | PollEvents::WRITABLE;
+    let revents = fileclient::call(ep, &Request::Poll { fd: nb, events }, &mut [])?;
+    say(ep, fd, format_args!("utty: poll revents {revents:#x}\n"))?;
+    fileclient::call(ep, &Request::Release { fd: nb }, &mut [])?;
     say(ep, fd, format_args!("utty: done\n"))?;
     Ok(())
 }
