@@ -6,7 +6,8 @@ use ulib::abi::FOREVER;
 use ulib::{ipc, sys_call, Msg};
 
 /// Sends `req` to the server on `ep`. Returns the reply's value (an fd, an ioctl
-/// value, a byte count) and copies any data it carried into `out` (the count
+/// value, a byte count, an offset; for `stat` the device numbers as
+/// `major << 32 | minor`) and copies any data it carried into `out` (the count
 /// copied is the value for reads).
 pub fn call(ep: u32, req: &Request, out: &mut [u8]) -> Result<u64, Errno> {
     let msg = ipc::with_buffer(|buf| {
@@ -30,8 +31,10 @@ pub fn call(ep: u32, req: &Request, out: &mut [u8]) -> Result<u64, Errno> {
             }
             Ok(Reply::Polled { revents }) => Ok(u64::from(revents.bits())),
             Ok(Reply::Released) => Ok(0),
+            Ok(Reply::Seeked { offset }) => Ok(offset),
+            // A device's numbers, packed: major in the high word, minor in the low.
+            Ok(Reply::Stat(st)) => Ok(u64::from(st.major) << 32 | u64::from(st.minor)),
             Ok(Reply::Error(e)) => Err(e),
-            Ok(_) => Err(Errno::Io),
             Err(e) => Err(e.errno()),
         }
     })

@@ -104,6 +104,20 @@ pub fn gpio_driver(env: &Env) -> Outcome {
         file_call(ep, &Request::Poll { fd, events }),
         Ok(0),
     )?;
+    let seek = file_call(
+        ep,
+        &Request::Seek {
+            fd,
+            offset: 0,
+            whence: proto::file::Whence::Set,
+        },
+    );
+    expect("seek on a device", seek, Err(Errno::IllegalSeek))?;
+    expect(
+        "stat: the device numbers",
+        file_call(ep, &Request::Stat { fd }),
+        Ok(254 << 32),
+    )?;
     expect("release", file_call(ep, &Request::Release { fd }), Ok(0))?;
     expect(
         "ioctl after release",

@@ -123,12 +123,31 @@ mod server {
             Request::Poll { fd, events } => opens.get(fd, badge).map(|_| Reply::Polled {
                 revents: server.poll(events),
             }),
-            _ => Err(Errno::NotImplemented),
+            // A device has no position to seek to.
+            Request::Seek { fd, .. } => opens.get(fd, badge).and(Err(Errno::IllegalSeek)),
+            Request::Stat { fd } => opens
+                .get(fd, badge)
+                .map(|_| Reply::Stat(chardev_stat(254, 0))),
+            Request::Write { .. } => Err(Errno::NotImplemented),
         };
         if let (Err(Errno::Busy), Some(busy)) = (&result, server.refusal()) {
             eprintln!("refused: {busy}");
         }
         result.unwrap_or_else(Reply::Error)
+    }
+
+    /// What `stat` says about a character device with these numbers.
+    fn chardev_stat(major: u32, minor: u32) -> proto::file::Stat {
+        proto::file::Stat {
+            kind: proto::file::FileKind::CharDev,
+            mode: 0o660,
+            major,
+            minor,
+            size_bytes: 0,
+            atime_ns: 0,
+            mtime_ns: 0,
+            ctime_ns: 0,
+        }
     }
 
     /// Encodes `reply` into the IPC buffer and the message registers.

@@ -36,6 +36,8 @@ mod server {
         opens: OpenTable<OpenFlags>,
         parked: Vec<Parked>,
         irq: Handle,
+        /// The minor number (64 + the port): ttyS0 or ttyS1.
+        minor: u32,
     }
 
     fn main() -> i32 {
@@ -86,7 +88,12 @@ mod server {
             return 1;
         }
         uart.enable_rx_interrupts();
+        let minor = match params.port {
+            Port::Pl011 => 64,
+            Port::Mini => 65,
+        };
         let mut c = Console {
+            minor,
             uart,
             line: LineDiscipline::new(),
             opens: OpenTable::new(16),
@@ -221,7 +228,20 @@ mod server {
                 Ok(_) => ioctl(c, cmd, arg),
                 Err(e) => Err(e),
             },
-            _ => Err(Errno::NotImplemented),
+            // A terminal has no position to seek to.
+            Request::Seek { fd, .. } => c.opens.get(fd, badge).and(Err(Errno::IllegalSeek)),
+            Request::Stat { fd } => c.opens.get(fd, badge).map(|_| {
+                Reply::Stat(proto::file::Stat {
+                    kind: proto::file::FileKind::CharDev,
+                    mode: 0o620,
+                    major: 4,
+                    minor: c.minor,
+                    size_bytes: 0,
+                    atime_ns: 0,
+                    mtime_ns: 0,
+                    ctime_ns: 0,
+                })
+            }),
         };
         Some(encode(&result.unwrap_or_else(Reply::Error), buf))
     }
