@@ -52,6 +52,8 @@ pub mod ktest;
 #[forbid(unsafe_code)]
 pub mod loader;
 #[forbid(unsafe_code)]
+pub mod notify;
+#[forbid(unsafe_code)]
 pub mod object;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]

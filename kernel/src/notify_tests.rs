@@ -1,6 +1,7 @@
 //! Host tests of notifications: bits that accumulate, waiters, and receivers bound to a notification.
 
 use super::*;
+use crate::task::TaskId;
 use crate::test_kernel::*;
 use abi::{Error, MsgInfo, Rights};
 
