@@ -84,6 +84,8 @@ pub mod probe;
 #[cfg(target_os = "none")]
 pub mod registry;
 #[cfg(target_os = "none")]
+pub mod server;
+#[cfg(target_os = "none")]
 #[doc(hidden)]
 pub mod start;
 #[cfg(target_os = "none")]

@@ -5,12 +5,11 @@
 mod server {
     use gpio::{Gpio, GpioServer, RegisterBlock};
     use proto::file::{Reply, Request};
-    use proto::{Encoded, Errno, OpenTable};
+    use proto::{Errno, OpenTable};
     extern crate alloc;
 
     use alloc::vec::Vec;
-    use ulib::abi::{label, FOREVER};
-    use ulib::{eprintln, ipc, println, sys_recv, sys_reply_recv, Handle, Msg};
+    use ulib::{eprintln, println, Handle};
 
     ulib::entry!(main);
 
@@ -33,9 +32,9 @@ mod server {
         // SAFETY: the mapping is the GPIO page, claimed exclusively above and kept for
         // good (leaked); `RegisterBlock` is laid out as the BCM2835 GPIO registers.
         let block: &'static RegisterBlock = unsafe { regs.leak_registers() };
-        let mut gpio = Gpio::new(block);
-        let mut server = GpioServer::new();
-        let mut opens: OpenTable<()> = OpenTable::new(MAX_OPEN);
+        let gpio = Gpio::new(block);
+        let server = GpioServer::new();
+        let opens: OpenTable<()> = OpenTable::new(MAX_OPEN);
         println!("serving GPIO (54 pins; 14-15 held for the UART, 48-53 for the SD card)");
         // Handle 2, when given: the device registry, where this driver is gpiochip0.
         match ulib::registry::register(REGISTRY, SERVICE, "gpiochip0", 254, 0) {
@@ -45,39 +44,24 @@ mod server {
         }
         // Pin events arrive on the bank interrupts (gpio_int[0] and [1]: lines 49 and 50).
         let irqs = bind_event_interrupts();
-        let mut owed: Option<Msg> = None;
-        loop {
-            let received = match owed.take() {
-                Some(reply) => sys_reply_recv(SERVICE, &reply, FOREVER),
-                None => sys_recv(SERVICE, FOREVER),
-            };
-            let (msg, badge) = match received {
-                Ok(m) => m,
-                Err(e) => {
-                    eprintln!("receive failed: {e}");
-                    return 1;
-                }
-            };
-            if msg.label() == label::NOTIFICATION {
+        let state = core::cell::RefCell::new((gpio, server, opens));
+        ulib::server::serve(
+            SERVICE,
+            |_| {
                 // Queue the events for `read`/`poll`, then let the lines through again.
-                server.service_interrupt(&mut gpio);
+                let (gpio, server, _) = &mut *state.borrow_mut();
+                server.service_interrupt(gpio);
                 for &irq in &irqs {
                     let _ = ulib::device::irq_ack(irq);
                 }
-                continue;
-            }
-            owed = Some(ipc::with_buffer(|buf| {
-                let n = usize::from(msg.info.len_bytes).min(buf.len());
-                let (head, _) = buf.split_at_mut(n);
-                let request = Request::decode(msg.info.label, msg.words, head);
+            },
+            |req, badge, buf| {
+                let (gpio, server, opens) = &mut *state.borrow_mut();
                 let mut events = [0u8; 256];
-                let reply = match request {
-                    Ok(req) => answer(&req, badge, &mut gpio, &mut server, &mut opens, &mut events),
-                    Err(e) => Reply::Error(e.errno()),
-                };
-                encode(&reply, buf)
-            }));
-        }
+                let reply = answer(req, badge, gpio, server, opens, &mut events);
+                Some(ulib::server::encode(&reply, buf))
+            },
+        )
     }
 
     /// Binds the GPIO bank interrupts to a notification `recv` wakes on; the
@@ -147,19 +131,6 @@ mod server {
             atime_ns: 0,
             mtime_ns: 0,
             ctime_ns: 0,
-        }
-    }
-
-    /// Encodes `reply` into the IPC buffer and the message registers.
-    fn encode(reply: &Reply, buf: &mut [u8; 4096]) -> Msg {
-        let encoded: Result<Encoded, Errno> = reply.encode(buf);
-        match encoded.or_else(|errno| Reply::Error(errno).encode(buf)) {
-            Ok(e) => Msg {
-                info: e.info(),
-                words: e.words,
-            },
-            // An error reply always encodes; answer EIO by hand if it ever did not.
-            Err(_) => Msg::new(Errno::Io.code(), []),
         }
     }
 }

@@ -10,10 +10,9 @@ mod server {
     use alloc::vec::Vec;
     use proto::file::{OpenFlags, PollEvents, Reply, Request};
     use proto::ioctl::TtyIoctl;
-    use proto::{Encoded, Errno, OpenTable};
+    use proto::{Errno, OpenTable};
     use uart::{LineDiscipline, MiniUart, Pl011, Port, Uart};
-    use ulib::abi::{label, FOREVER};
-    use ulib::{eprintln, ipc, println, sys_recv, sys_reply_recv, Handle, InfoKind, Msg};
+    use ulib::{eprintln, ipc, println, Handle, InfoKind, Msg};
 
     ulib::entry!(main);
 
@@ -92,7 +91,7 @@ mod server {
             Port::Pl011 => 64,
             Port::Mini => 65,
         };
-        let mut c = Console {
+        let c = Console {
             minor,
             uart,
             line: LineDiscipline::new(),
@@ -116,44 +115,22 @@ mod server {
             Ok(_) | Err(Errno::BadFd) => {} // registered, or started without a registry
             Err(e) => eprintln!("cannot register {name}: {e}"),
         }
-        serve(&mut c)
+        serve(c)
     }
 
     fn leak<T: Uart + 'static>(u: T) -> &'static dyn Uart {
         alloc::boxed::Box::leak(alloc::boxed::Box::new(u))
     }
 
-    /// The server loop: `reply_recv` when a reply is owed, `recv` when the last
-    /// request was parked or the wake-up was the interrupt.
-    fn serve(c: &mut Console) -> i32 {
-        let mut owed: Option<Msg> = None;
-        loop {
-            let received = match owed.take() {
-                Some(reply) => sys_reply_recv(SERVICE, &reply, FOREVER),
-                None => sys_recv(SERVICE, FOREVER),
-            };
-            let (msg, badge) = match received {
-                Ok(m) => m,
-                Err(e) => {
-                    eprintln!("receive failed: {e}");
-                    return 1;
-                }
-            };
-            if msg.label() == label::NOTIFICATION {
-                on_interrupt(c);
-                continue;
-            }
-            owed = ipc::with_buffer(|buf| {
-                let n = usize::from(msg.info.len_bytes).min(buf.len());
-                // Requests are decoded from a copy: the reply is written over the buffer.
-                let mut request_bytes = [0u8; 4096];
-                request_bytes[..n].copy_from_slice(&buf[..n]);
-                match Request::decode(msg.info.label, msg.words, &request_bytes[..n]) {
-                    Ok(req) => answer(c, &req, badge, buf),
-                    Err(e) => Some(encode(&Reply::Error(e.errno()), buf)),
-                }
-            });
-        }
+    /// The server loop (`ulib::server`): interrupts feed the line discipline,
+    /// requests are answered or parked.
+    fn serve(c: Console) -> i32 {
+        let c = core::cell::RefCell::new(c);
+        ulib::server::serve(
+            SERVICE,
+            |_| on_interrupt(&mut c.borrow_mut()),
+            |req, badge, buf| answer(&mut c.borrow_mut(), req, badge, buf),
+        )
     }
 
     /// Received bytes go through the line discipline (echo included); parked reads are answered.
@@ -168,7 +145,9 @@ mod server {
             let parked = c.parked.remove(0);
             let mut data = [0u8; 4096];
             let n = c.line.read(&mut data[..parked.len_bytes.min(4096)]);
-            let msg = ipc::with_buffer(|buf| encode(&Reply::Read { data: &data[..n] }, buf));
+            let msg = ipc::with_buffer(|buf| {
+                ulib::server::encode(&Reply::Read { data: &data[..n] }, buf)
+            });
             if ulib::sys_reply_to(parked.reply, &msg).is_err() {
                 eprintln!("a reader gave up before its line came");
             }
@@ -192,12 +171,12 @@ mod server {
             Request::Read { fd, len_bytes, .. } => {
                 let flags = match c.opens.get(fd, badge) {
                     Ok(f) => *f,
-                    Err(e) => return Some(encode(&Reply::Error(e), buf)),
+                    Err(e) => return Some(ulib::server::encode(&Reply::Error(e), buf)),
                 };
                 if c.line.readable() {
                     let mut data = [0u8; 4096];
                     let n = c.line.read(&mut data[..(len_bytes as usize).min(4096)]);
-                    return Some(encode(&Reply::Read { data: &data[..n] }, buf));
+                    return Some(ulib::server::encode(&Reply::Read { data: &data[..n] }, buf));
                 }
                 if flags.contains(OpenFlags::NONBLOCK) {
                     Err(Errno::WouldBlock)
@@ -243,7 +222,10 @@ mod server {
                 })
             }),
         };
-        Some(encode(&result.unwrap_or_else(Reply::Error), buf))
+        Some(ulib::server::encode(
+            &result.unwrap_or_else(Reply::Error),
+            buf,
+        ))
     }
 
     fn ioctl(c: &mut Console, cmd: u32, arg: u64) -> Result<Reply<'static>, Errno> {
@@ -271,18 +253,6 @@ mod server {
     fn put(uart: &dyn Uart, byte: u8) {
         while !uart.try_write(byte) {
             core::hint::spin_loop();
-        }
-    }
-
-    /// Encodes `reply` into the IPC buffer and the message registers.
-    fn encode(reply: &Reply, buf: &mut [u8; 4096]) -> Msg {
-        let encoded: Result<Encoded, Errno> = reply.encode(buf);
-        match encoded.or_else(|errno| Reply::Error(errno).encode(buf)) {
-            Ok(e) => Msg {
-                info: e.info(),
-                words: e.words,
-            },
-            Err(_) => Msg::new(Errno::Io.code(), []),
         }
     }
 }
