@@ -30,7 +30,13 @@ pub fn call(ep: u32, req: &Request, out: &mut [u8]) -> Result<u64, Errno> {
                 Ok(n as u64)
             }
             Ok(Reply::Polled { revents }) => Ok(u64::from(revents.bits())),
-            Ok(Reply::Released) => Ok(0),
+            Ok(Reply::Released | Reply::Done | Reply::End) => Ok(0),
+            // An entry's name goes to `out`, like read data.
+            Ok(Reply::Entry { name, .. }) => {
+                let n = name.len().min(out.len());
+                out[..n].copy_from_slice(&name.as_bytes()[..n]);
+                Ok(n as u64)
+            }
             Ok(Reply::Seeked { offset }) => Ok(offset),
             // A device's numbers, packed: major in the high word, minor in the low.
             Ok(Reply::Stat(st)) => Ok(u64::from(st.major) << 32 | u64::from(st.minor)),

@@ -23,6 +23,14 @@
 //! | `Poll`    | `0x105` | w0 fd, w1 [`PollEvents`]              | —             | w0 revents      | —               |
 //! | `Release` | `0x106` | w0 fd                                 | —             | —               | —               |
 //! | `Stat`    | `0x107` | w0 fd                                 | —             | —               | [`Stat`], 48 B  |
+//! | `Mkdir`   | `0x108` | w0 mode                               | the path      | —               | —               |
+//! | `Unlink`  | `0x109` | —                                     | the path      | —               | —               |
+//! | `Rmdir`   | `0x10A` | —                                     | the path      | —               | —               |
+//! | `Rename`  | `0x10B` | w0 `from` bytes, w1 `to` bytes        | `from` ++ `to`| —               | —               |
+//! | `Readdir` | `0x10C` | w0 fd, w1 index                       | —             | w0 kind, w1 ino | the entry name  |
+//!
+//! A `Readdir` past the last entry is answered with w0 = 0 (no
+//! [`FileKind`] is 0) and no bytes: [`Reply::End`].
 //!
 //! Each [`Request`] variant documents its operation. Rules common to all:
 //!
@@ -33,25 +41,34 @@
 //!   stop at `i64::MAX` (Linux's `loff_t`).
 //! - Data moves at most [`MAX_IO_BYTES`] per message: a larger `Read` or
 //!   `Write` is the client's to split (`E2BIG` otherwise).
+//! - Paths are UTF-8 without NUL bytes, at most [`MAX_PATH_BYTES`]
+//!   (`ENAMETOOLONG`); a directory entry's name is also non-empty and
+//!   without `/`, at most [`MAX_NAME_BYTES`].
 //! - Words past an operation's fields are ignored (registers carry whatever
 //!   they held); bytes an operation does not take are refused (`EINVAL`).
 //! - An unknown label is answered with `ENOSYS`.
 
 #[cfg(test)]
+mod dir_tests;
+#[cfg(test)]
 mod fuzz_tests;
+mod names;
 mod reply;
 mod request;
+mod stat;
 #[cfg(test)]
 mod tests;
 
 pub use reply::Reply;
 pub use request::Request;
+pub use stat::Stat;
 
-use crate::wire::DecodeError;
-use crate::Errno;
-
-/// Longest path or device-relative name an `Open` carries.
+/// Longest path or device-relative name a request carries (`PATH_MAX`).
 pub const MAX_PATH_BYTES: usize = 1024;
+/// Longest name of one directory entry (`NAME_MAX`).
+pub const MAX_NAME_BYTES: usize = 255;
+// Rename carries two full paths in one message.
+const _: () = assert!(2 * MAX_PATH_BYTES <= abi::MAX_MSG_BYTES);
 /// Most data bytes one `Read`, `Write` or `Ioctl` moves (one IPC buffer).
 pub const MAX_IO_BYTES: usize = abi::MAX_MSG_BYTES;
 /// Highest permission mode (`0o7777`: rwx for user, group, other, plus setuid, setgid, sticky).
@@ -79,11 +96,21 @@ pub enum Op {
     Release = 0x106,
     /// Describe the open file: `fstat(2)`.
     Stat = 0x107,
+    /// Make a directory: `mkdir(2)`, `inode_operations.mkdir`.
+    Mkdir = 0x108,
+    /// Remove a name that is not a directory: `unlink(2)`.
+    Unlink = 0x109,
+    /// Remove an empty directory: `rmdir(2)`.
+    Rmdir = 0x10A,
+    /// Move or rename a name: `rename(2)`.
+    Rename = 0x10B,
+    /// One entry of an open directory: `getdents(2)`, one entry a call.
+    Readdir = 0x10C,
 }
 
 impl Op {
     /// Every operation, in label order.
-    pub const ALL: [Op; 8] = [
+    pub const ALL: [Op; 13] = [
         Op::Open,
         Op::Read,
         Op::Write,
@@ -92,11 +119,24 @@ impl Op {
         Op::Poll,
         Op::Release,
         Op::Stat,
+        Op::Mkdir,
+        Op::Unlink,
+        Op::Rmdir,
+        Op::Rename,
+        Op::Readdir,
     ];
 
     /// The request label.
     pub const fn label(self) -> u16 {
         self as u16
+    }
+
+    /// Whether the request's w0 is an fd (every operation but those taking a path).
+    pub const fn takes_fd(self) -> bool {
+        !matches!(
+            self,
+            Op::Open | Op::Mkdir | Op::Unlink | Op::Rmdir | Op::Rename
+        )
     }
 
     /// The operation whose request label is `label`.
@@ -252,7 +292,9 @@ impl core::ops::BitAnd for PollEvents {
     }
 }
 
-/// What an open file is (`S_IFREG`, `S_IFDIR`, `S_IFCHR`, `S_IFBLK`).
+/// What an open file or directory entry is (`S_IFREG`, `S_IFDIR`, `S_IFCHR`, `S_IFBLK`).
+///
+/// The numbers start at 1: 0 on the wire marks the end of a directory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum FileKind {
@@ -275,87 +317,6 @@ impl FileKind {
             3 => Some(FileKind::CharDev),
             4 => Some(FileKind::BlockDev),
             _ => None,
-        }
-    }
-}
-
-/// What `Stat` returns about an open file: `struct stat`, trimmed.
-///
-/// Encoded in [`STAT_BYTES`] little-endian bytes:
-///
-/// | offset | field        | type |
-/// |--------|--------------|------|
-/// | 0      | `kind`       | u8 ([`FileKind`]); bytes 1..4 are zero |
-/// | 4      | `mode`       | u32 (at most [`MAX_MODE`]) |
-/// | 8      | `major`      | u32 |
-/// | 12     | `minor`      | u32 |
-/// | 16     | `size_bytes` | u64 |
-/// | 24     | `atime_ns`   | u64 |
-/// | 32     | `mtime_ns`   | u64 |
-/// | 40     | `ctime_ns`   | u64 |
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Stat {
-    /// File, directory or device.
-    pub kind: FileKind,
-    /// Permission bits (`0o644`), at most [`MAX_MODE`].
-    pub mode: u32,
-    /// A device's major number (see [`crate::devreg`]); 0 for files and directories.
-    pub major: u32,
-    /// A device's minor number; 0 for files and directories.
-    pub minor: u32,
-    /// Bytes in a file; 0 for a character device.
-    pub size_bytes: u64,
-    /// Last access, in ns of the server's clock (since boot: a Pi has no RTC); 0 if unknown.
-    pub atime_ns: u64,
-    /// Last change of the contents, same clock.
-    pub mtime_ns: u64,
-    /// Last change of the metadata, same clock.
-    pub ctime_ns: u64,
-}
-
-impl Stat {
-    /// The encoded bytes (see the table above).
-    pub fn to_bytes(&self) -> [u8; STAT_BYTES] {
-        let mut out = [0u8; STAT_BYTES];
-        out[0] = self.kind as u8;
-        out[4..8].copy_from_slice(&self.mode.to_le_bytes());
-        out[8..12].copy_from_slice(&self.major.to_le_bytes());
-        out[12..16].copy_from_slice(&self.minor.to_le_bytes());
-        let times = [self.size_bytes, self.atime_ns, self.mtime_ns, self.ctime_ns];
-        for (chunk, value) in out[16..].chunks_exact_mut(8).zip(times) {
-            chunk.copy_from_slice(&value.to_le_bytes());
-        }
-        out
-    }
-
-    /// Decodes exactly [`STAT_BYTES`] bytes, checking kind, padding and mode.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Stat, DecodeError> {
-        let b: &[u8; STAT_BYTES] = bytes.try_into().map_err(|_| DecodeError::BadBytes)?;
-        let kind = FileKind::from_raw(b[0]).ok_or(DecodeError::BadBytes)?;
-        let u32_at = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-        let u64_at = |at: usize| u64::from(u32_at(at)) | (u64::from(u32_at(at + 4)) << 32);
-        let mode = u32_at(4);
-        if b[1..4] != [0, 0, 0] || mode > MAX_MODE {
-            return Err(DecodeError::BadBytes);
-        }
-        Ok(Stat {
-            kind,
-            mode,
-            major: u32_at(8),
-            minor: u32_at(12),
-            size_bytes: u64_at(16),
-            atime_ns: u64_at(24),
-            mtime_ns: u64_at(32),
-            ctime_ns: u64_at(40),
-        })
-    }
-
-    /// Checks the fields encoding relies on (`EINVAL` for a mode above [`MAX_MODE`]).
-    pub(crate) fn check(&self) -> Result<(), Errno> {
-        if self.mode > MAX_MODE {
-            Err(Errno::Invalid)
-        } else {
-            Ok(())
         }
     }
 }

@@ -113,6 +113,12 @@ mod server {
                 .get(fd, badge)
                 .map(|_| Reply::Stat(chardev_stat(254, 0))),
             Request::Write { .. } => Err(Errno::NotImplemented),
+            // A device server has no directories.
+            Request::Mkdir { .. }
+            | Request::Unlink { .. }
+            | Request::Rmdir { .. }
+            | Request::Rename { .. }
+            | Request::Readdir { .. } => Err(Errno::NotImplemented),
         };
         if let (Err(Errno::Busy), Some(busy)) = (&result, server.refusal()) {
             eprintln!("refused: {busy}");

@@ -221,6 +221,12 @@ mod server {
                     ctime_ns: 0,
                 })
             }),
+            // A terminal server has no directories.
+            Request::Mkdir { .. }
+            | Request::Unlink { .. }
+            | Request::Rmdir { .. }
+            | Request::Rename { .. }
+            | Request::Readdir { .. } => Err(Errno::NotImplemented),
         };
         Some(ulib::server::encode(
             &result.unwrap_or_else(Reply::Error),

@@ -1,6 +1,7 @@
 //! File-protocol replies and their encoding into label, words and bytes.
 
-use super::{Op, PollEvents, Stat, MAX_IO_BYTES};
+use super::names::{check_name, name_from_bytes};
+use super::{FileKind, Op, PollEvents, Stat, MAX_IO_BYTES};
 use crate::wire::{
     check_len, fd_from_word, fd_to_word, no_bytes, offset_from_word, put_bytes, reply_errno,
     u32_from_word, DecodeError, Encoded, OK_LABEL,
@@ -8,7 +9,7 @@ use crate::wire::{
 use crate::Errno;
 use abi::MSG_REGS;
 
-/// A file-protocol reply; the data of `Read` and `Ioctl` borrows the message bytes.
+/// A file-protocol reply; the data of `Read` and `Ioctl` and an entry's name borrow the message bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reply<'a> {
     /// `Open` succeeded: the new fd (nonzero).
@@ -47,30 +48,54 @@ pub enum Reply<'a> {
     Released,
     /// `Stat` succeeded.
     Stat(Stat),
+    /// `Mkdir`, `Unlink`, `Rmdir` or `Rename` succeeded: no words, no bytes.
+    Done,
+    /// `Readdir` found the entry asked for: w0 its kind, w1 its inode number, its name in the bytes.
+    Entry {
+        /// The entry's name in its directory: non-empty, no `/` or NUL, at most [`MAX_NAME_BYTES`](super::MAX_NAME_BYTES).
+        name: &'a str,
+        /// File, directory or device.
+        kind: FileKind,
+        /// The server's number for the file (`d_ino`); equal numbers are the same file.
+        ino: u64,
+    },
+    /// `Readdir` asked past the last entry: w0 is 0 and no bytes travel.
+    End,
     /// Any operation failed: the label is the errno, nothing else travels.
     Error(Errno),
 }
 
 impl<'a> Reply<'a> {
-    /// The operation this reply answers (`None` for [`Reply::Error`], which answers any).
+    /// The one operation this reply answers (`None` for [`Reply::Error`] and [`Reply::Done`], which answer several).
     pub const fn op(&self) -> Option<Op> {
-        Some(match self {
-            Reply::Opened { .. } => Op::Open,
-            Reply::Read { .. } => Op::Read,
-            Reply::Written { .. } => Op::Write,
-            Reply::Ioctl { .. } => Op::Ioctl,
-            Reply::Seeked { .. } => Op::Seek,
-            Reply::Polled { .. } => Op::Poll,
-            Reply::Released => Op::Release,
-            Reply::Stat(_) => Op::Stat,
-            Reply::Error(_) => return None,
-        })
+        match self.ops() {
+            [op] => Some(*op),
+            _ => None,
+        }
+    }
+
+    /// Every operation this reply can answer ([`Reply::Error`] answers any).
+    pub const fn ops(&self) -> &'static [Op] {
+        match self {
+            Reply::Opened { .. } => &[Op::Open],
+            Reply::Read { .. } => &[Op::Read],
+            Reply::Written { .. } => &[Op::Write],
+            Reply::Ioctl { .. } => &[Op::Ioctl],
+            Reply::Seeked { .. } => &[Op::Seek],
+            Reply::Polled { .. } => &[Op::Poll],
+            Reply::Released => &[Op::Release],
+            Reply::Stat(_) => &[Op::Stat],
+            Reply::Done => &[Op::Mkdir, Op::Unlink, Op::Rmdir, Op::Rename],
+            Reply::Entry { .. } | Reply::End => &[Op::Readdir],
+            Reply::Error(_) => &Op::ALL,
+        }
     }
 
     /// Encodes the reply; its bytes go to the start of `buf`.
     ///
     /// Fails with `E2BIG` for data beyond `buf` or one message, `EBADF` for
-    /// fd 0 and `EINVAL` for other out-of-range fields.
+    /// fd 0, `ENAMETOOLONG` for a long entry name and `EINVAL` for other
+    /// out-of-range fields.
     pub fn encode(&self, buf: &mut [u8]) -> Result<Encoded, Errno> {
         Ok(match *self {
             Reply::Opened { fd } => Encoded::new(OK_LABEL, [fd_to_word(fd)?], 0),
@@ -101,6 +126,14 @@ impl<'a> Reply<'a> {
                 let len = put_bytes(buf, &stat.to_bytes())?;
                 Encoded::new(OK_LABEL, [], len)
             }
+            Reply::Done => Encoded::new(OK_LABEL, [], 0),
+            Reply::Entry { name, kind, ino } => {
+                check_name(name)?;
+                let len = put_bytes(buf, name.as_bytes())?;
+                Encoded::new(OK_LABEL, [(kind as u8).into(), ino], len)
+            }
+            // No FileKind is 0, so w0 = 0 tells the end from an entry.
+            Reply::End => Encoded::new(OK_LABEL, [0], 0),
             Reply::Error(errno) => Encoded::new(errno.code(), [], 0),
         })
     }
@@ -116,7 +149,7 @@ impl<'a> Reply<'a> {
         if let Some(errno) = reply_errno(label)? {
             return Ok(Reply::Error(errno));
         }
-        let [w0, ..] = words;
+        let [w0, w1, ..] = words;
         Ok(match op {
             Op::Open => {
                 no_bytes(bytes)?;
@@ -160,6 +193,26 @@ impl<'a> Reply<'a> {
                 Reply::Released
             }
             Op::Stat => Reply::Stat(Stat::from_bytes(bytes)?),
+            Op::Mkdir | Op::Unlink | Op::Rmdir | Op::Rename => {
+                no_bytes(bytes)?;
+                Reply::Done
+            }
+            Op::Readdir if w0 == 0 => {
+                no_bytes(bytes)?;
+                Reply::End
+            }
+            Op::Readdir => {
+                let kind = u8::try_from(w0)
+                    .ok()
+                    .and_then(FileKind::from_raw)
+                    .ok_or(DecodeError::BadWord(0))?;
+                let name = name_from_bytes(bytes)?;
+                Reply::Entry {
+                    name,
+                    kind,
+                    ino: w1,
+                }
+            }
         })
     }
 

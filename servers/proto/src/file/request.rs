@@ -1,6 +1,7 @@
 //! File-protocol requests and their encoding into label, words and bytes.
 
-use super::{Op, OpenFlags, PollEvents, Whence, MAX_IO_BYTES, MAX_MODE, MAX_PATH_BYTES};
+use super::names::{check_path, path_from_bytes, put_two_paths, two_paths_from};
+use super::{Op, OpenFlags, PollEvents, Whence, MAX_IO_BYTES, MAX_MODE};
 use crate::wire::{
     check_len, fd_from_word, fd_to_word, no_bytes, offset_from_word, offset_to_word, put_bytes,
     u32_from_word, DecodeError, Encoded,
@@ -13,7 +14,7 @@ use abi::MSG_REGS;
 pub enum Request<'a> {
     /// Open `path` and get an fd ([`Reply::Opened`](super::Reply::Opened)).
     ///
-    /// The path is UTF-8 without NUL bytes, at most [`MAX_PATH_BYTES`]: a
+    /// The path is UTF-8 without NUL bytes, at most [`MAX_PATH_BYTES`](super::MAX_PATH_BYTES): a
     /// file server's absolute path, or a device server's own name for one of
     /// its devices (`"gpio"`, `"serial0"`); the empty name opens a server's
     /// only device. `mode` (at most [`MAX_MODE`]) is the permission a new
@@ -113,6 +114,64 @@ pub enum Request<'a> {
         /// The open file.
         fd: u32,
     },
+    /// Make the directory `path`, with permission `mode` ([`Reply::Done`](super::Reply::Done)).
+    ///
+    /// The path is as for `Open`; `mode` is at most [`MAX_MODE`]. Errors:
+    /// `EEXIST` (the name exists), `ENOENT` (a parent is missing, or the
+    /// path is empty), `ENOTDIR` (a parent is not a directory), `EACCES`,
+    /// `ENOSPC`, `EROFS`.
+    Mkdir {
+        /// The directory to make.
+        path: &'a str,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// Remove the name `path` of a file or device ([`Reply::Done`](super::Reply::Done)).
+    ///
+    /// An fd open on the file keeps working until released. Errors:
+    /// `ENOENT`, `EISDIR` (a directory: use `Rmdir`), `ENOTDIR` (a parent
+    /// is not a directory), `EACCES`, `EBUSY`, `EROFS`.
+    Unlink {
+        /// The name to remove.
+        path: &'a str,
+    },
+    /// Remove the empty directory `path` ([`Reply::Done`](super::Reply::Done)).
+    ///
+    /// Errors: `ENOENT`, `ENOTDIR` (not a directory), `ENOTEMPTY` (it has
+    /// entries), `EBUSY` (the root, or a directory in use), `EINVAL` (a
+    /// last component of `.`), `EACCES`, `EROFS`.
+    Rmdir {
+        /// The directory to remove.
+        path: &'a str,
+    },
+    /// Give `from` the name `to` ([`Reply::Done`](super::Reply::Done)), replacing what `to` named.
+    ///
+    /// Both paths travel in the buffer, `from` then `to` with nothing between;
+    /// w0 and w1 hold their lengths in bytes (each at most [`MAX_PATH_BYTES`](super::MAX_PATH_BYTES),
+    /// `ENAMETOOLONG` otherwise; lengths that do not add up to the bytes sent
+    /// are `EINVAL`). Errors: `ENOENT` (no `from`), `EISDIR` (`to` is a
+    /// directory and `from` is not), `ENOTDIR` (the reverse), `ENOTEMPTY`
+    /// (`to` is a directory with entries), `EINVAL` (moving a directory into
+    /// itself), `EBUSY`, `EACCES`, `EROFS`, `ENOSPC`.
+    Rename {
+        /// The existing name.
+        from: &'a str,
+        /// The new name.
+        to: &'a str,
+    },
+    /// The entry at `index` of an open directory ([`Reply::Entry`](super::Reply::Entry)).
+    ///
+    /// Entries count from 0 in the server's order (`.` and `..` included if
+    /// the server lists them); an index past the last gets
+    /// [`Reply::End`](super::Reply::End). The order is stable while the
+    /// directory does not change. Errors: `EBADF`, `ENOTDIR` (the fd is
+    /// not a directory).
+    Readdir {
+        /// The open directory.
+        fd: u32,
+        /// Which entry, from 0.
+        index: u64,
+    },
 }
 
 impl<'a> Request<'a> {
@@ -127,20 +186,30 @@ impl<'a> Request<'a> {
             Request::Poll { .. } => Op::Poll,
             Request::Release { .. } => Op::Release,
             Request::Stat { .. } => Op::Stat,
+            Request::Mkdir { .. } => Op::Mkdir,
+            Request::Unlink { .. } => Op::Unlink,
+            Request::Rmdir { .. } => Op::Rmdir,
+            Request::Rename { .. } => Op::Rename,
+            Request::Readdir { .. } => Op::Readdir,
         }
     }
 
-    /// The fd the request names (every operation but `Open`).
+    /// The fd the request names (every operation but those taking a path).
     pub const fn fd(&self) -> Option<u32> {
         match *self {
-            Request::Open { .. } => None,
+            Request::Open { .. }
+            | Request::Mkdir { .. }
+            | Request::Unlink { .. }
+            | Request::Rmdir { .. }
+            | Request::Rename { .. } => None,
             Request::Read { fd, .. }
             | Request::Write { fd, .. }
             | Request::Ioctl { fd, .. }
             | Request::Seek { fd, .. }
             | Request::Poll { fd, .. }
             | Request::Release { fd }
-            | Request::Stat { fd } => Some(fd),
+            | Request::Stat { fd }
+            | Request::Readdir { fd, .. } => Some(fd),
         }
     }
 
@@ -153,13 +222,8 @@ impl<'a> Request<'a> {
         let label = self.op().label();
         Ok(match *self {
             Request::Open { path, flags, mode } => {
-                if path.len() > MAX_PATH_BYTES {
-                    return Err(Errno::NameTooLong);
-                }
-                if path.contains('\0')
-                    || mode > MAX_MODE
-                    || OpenFlags::from_bits(flags.bits()).is_none()
-                {
+                check_path(path)?;
+                if mode > MAX_MODE || OpenFlags::from_bits(flags.bits()).is_none() {
                     return Err(Errno::Invalid);
                 }
                 let len = put_bytes(buf, path.as_bytes())?;
@@ -196,6 +260,24 @@ impl<'a> Request<'a> {
             Request::Release { fd } | Request::Stat { fd } => {
                 Encoded::new(label, [fd_to_word(fd)?], 0)
             }
+            Request::Mkdir { path, mode } => {
+                check_path(path)?;
+                if mode > MAX_MODE {
+                    return Err(Errno::Invalid);
+                }
+                let len = put_bytes(buf, path.as_bytes())?;
+                Encoded::new(label, [mode.into()], len)
+            }
+            Request::Unlink { path } | Request::Rmdir { path } => {
+                check_path(path)?;
+                let len = put_bytes(buf, path.as_bytes())?;
+                Encoded::new(label, [], len)
+            }
+            Request::Rename { from, to } => {
+                let (words, len) = put_two_paths(buf, from, to)?;
+                Encoded::new(label, words, len)
+            }
+            Request::Readdir { fd, index } => Encoded::new(label, [fd_to_word(fd)?, index], 0),
         })
     }
 
@@ -211,7 +293,7 @@ impl<'a> Request<'a> {
         check_len(bytes)?;
         let op = Op::from_label(label).ok_or(DecodeError::UnknownOp(label))?;
         let [w0, w1, w2, _] = words;
-        if op != Op::Open {
+        if op.takes_fd() {
             fd_from_word(w0)?;
         }
         let fd = w0 as u32;
@@ -222,13 +304,7 @@ impl<'a> Request<'a> {
                     .and_then(OpenFlags::from_bits)
                     .ok_or(DecodeError::BadWord(0))?;
                 let mode = u32_from_word(&words, 1, MAX_MODE)?;
-                if bytes.len() > MAX_PATH_BYTES {
-                    return Err(DecodeError::NameTooLong);
-                }
-                let path = core::str::from_utf8(bytes).map_err(|_| DecodeError::BadName)?;
-                if path.contains('\0') {
-                    return Err(DecodeError::BadName);
-                }
+                let path = path_from_bytes(bytes)?;
                 Request::Open { path, flags, mode }
             }
             Op::Read => {
@@ -279,6 +355,25 @@ impl<'a> Request<'a> {
             Op::Stat => {
                 no_bytes(bytes)?;
                 Request::Stat { fd }
+            }
+            Op::Mkdir => {
+                let mode = u32_from_word(&words, 0, MAX_MODE)?;
+                let path = path_from_bytes(bytes)?;
+                Request::Mkdir { path, mode }
+            }
+            Op::Unlink => Request::Unlink {
+                path: path_from_bytes(bytes)?,
+            },
+            Op::Rmdir => Request::Rmdir {
+                path: path_from_bytes(bytes)?,
+            },
+            Op::Rename => {
+                let (from, to) = two_paths_from(w0, w1, bytes)?;
+                Request::Rename { from, to }
+            }
+            Op::Readdir => {
+                no_bytes(bytes)?;
+                Request::Readdir { fd, index: w1 }
             }
         })
     }
