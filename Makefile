@@ -5,9 +5,9 @@ BUILD     := build
 PROFILE   := release
 KTESTS    := ktest-mem ktest-timer ktest-fault ktest-user
 # User programs: the crates that build them, and what goes in each boot archive.
-USER_CRATES  := init hello utests gpio uart devreg
+USER_CRATES  := init hello utests gpio uart devreg fs
 BOOT_FILES   := init hello devreg gpio
-UTEST_FILES  := init=utest uecho ufault upartner gpio devreg
+UTEST_FILES  := init=utest uecho ufault upartner gpio devreg fs
 BENCH_FILES  := init=ubench uecho upartner
 UTTY_FILES   := init=utty uart
 CARGO     := cargo

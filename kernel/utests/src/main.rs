@@ -8,6 +8,7 @@ extern crate alloc;
 
 mod fileclient;
 mod t_devices;
+mod t_fs;
 mod t_gpio;
 mod t_ipc;
 mod t_registry;
@@ -152,6 +153,10 @@ const TESTS: &[Test] = &[
     (
         "the device registry finds drivers and refuses duplicates",
         t_registry::device_registry,
+    ),
+    (
+        "the file server stores, renames, lists and fills up cleanly",
+        t_fs::file_server,
     ),
 ];
 
