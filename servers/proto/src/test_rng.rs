@@ -76,6 +76,13 @@ pub(crate) struct FuzzMsg {
 }
 
 impl FuzzMsg {
+    /// A random message with `label`: random words and random buffer bytes.
+    pub(crate) fn garbage(rng: &mut Rng, label: u16) -> FuzzMsg {
+        let mut msg = FuzzMsg::from_valid(label, rng.words(), &[]);
+        msg.len = rng.bytes(&mut msg.bytes).len();
+        msg
+    }
+
     /// A copy of a valid message, to be mutated.
     pub(crate) fn from_valid(label: u16, words: [u64; 4], sent: &[u8]) -> FuzzMsg {
         let mut bytes = [0; FUZZ_BYTES];
