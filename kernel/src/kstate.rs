@@ -8,6 +8,7 @@
 use crate::arena::{Arena, Id};
 use crate::mem::asid::AsidAllocator;
 use crate::object::{Endpoint, Notification, Region};
+use crate::sched::cpu_time::CpuClock;
 use crate::sched::queue::{Quantum, RunQueues};
 use crate::sync::IrqMutex;
 use crate::task::{State, Task, TaskId};
@@ -37,6 +38,8 @@ pub struct Kernel {
     pub loaded: Option<TaskId>,
     /// Ticks already accounted for.
     pub ticks_seen: u64,
+    /// Who the CPU time since the last switch or tick goes to.
+    pub cpu_clock: CpuClock<TaskId>,
     /// The next pid to hand out.
     pub next_pid: u64,
     /// The first task (its exit ends a test kernel).
@@ -89,6 +92,7 @@ impl Kernel {
             quantum: Quantum::new(),
             loaded: None,
             ticks_seen: 0,
+            cpu_clock: CpuClock::new(),
             next_pid: 1,
             init: None,
             device_owner: [None; crate::board::DEVICES.len()],
@@ -168,6 +172,28 @@ impl Kernel {
         Some(next)
     }
 
+    /// The CPU goes to `next` (`None`: the kernel idles): charges the outgoing
+    /// task its CPU time. Called on every switch to user mode; free when `next` already ran.
+    #[inline]
+    pub fn account_switch(&mut self, next: Option<TaskId>) {
+        if let Some((t, counts)) = self.cpu_clock.switch(next, crate::platform::counter) {
+            self.charge_cpu(t, counts);
+        }
+    }
+
+    /// Charges the task on the CPU its time up to now (the tick; readers of CPU time).
+    pub fn account_running(&mut self) {
+        if let Some((t, counts)) = self.cpu_clock.take(crate::platform::counter()) {
+            self.charge_cpu(t, counts);
+        }
+    }
+
+    fn charge_cpu(&mut self, t: TaskId, counts: u64) {
+        if let Some(task) = self.tasks.get_mut(t) {
+            task.cpu_counts = task.cpu_counts.saturating_add(counts);
+        }
+    }
+
     /// Accounts for timer ticks since the last call: CPU time, time slices and expired timeouts.
     #[inline]
     pub fn account_ticks(&mut self) {
@@ -181,13 +207,11 @@ impl Kernel {
         let now_ticks = crate::platform::ticks();
         while self.ticks_seen < now_ticks {
             self.ticks_seen += 1;
-            if let Some(c) = self.current {
-                if let Some(t) = self.tasks.get_mut(c) {
-                    t.cpu_ticks += 1;
-                }
+            if self.current.is_some() {
                 self.quantum.on_tick();
             }
         }
+        self.account_running();
         if self.timeouts.is_empty() {
             return;
         }

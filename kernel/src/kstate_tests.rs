@@ -51,11 +51,13 @@ fn equal_priorities_take_turns_when_the_slice_expires() {
     let a = task(&mut k, "a", 3);
     let b = task(&mut k, "b", 3);
     assert_eq!(k.pick_next(), Some(a));
+    k.account_switch(Some(a));
     advance(&mut k, (SLICE - 1) * TICK_NS);
     assert_eq!(k.pick_next(), Some(a), "slice not used up yet");
     advance(&mut k, TICK_NS);
     assert_eq!(k.pick_next(), Some(b));
-    assert_eq!(k.tasks.get(a).map(|t| t.cpu_ticks), Some(SLICE));
+    k.account_switch(Some(b));
+    assert_eq!(cpu_ns(&k, a), SLICE * TICK_NS);
     assert_eq!(
         k.quantum.ticks_left(),
         TIMESLICE_TICKS,
@@ -63,7 +65,9 @@ fn equal_priorities_take_turns_when_the_slice_expires() {
     );
     advance(&mut k, SLICE * TICK_NS);
     assert_eq!(k.pick_next(), Some(a), "a was at the back of the queue");
-    assert_eq!(k.tasks.get(b).map(|t| t.cpu_ticks), Some(SLICE));
+    k.account_switch(Some(a));
+    assert_eq!(cpu_ns(&k, b), SLICE * TICK_NS);
+    assert_eq!(cpu_ns(&k, a), SLICE * TICK_NS);
 }
 
 #[test]

@@ -36,6 +36,9 @@ pub mod firmware;
 pub mod first_task;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
+pub mod infosys;
+#[cfg(target_os = "none")]
+#[forbid(unsafe_code)]
 pub mod init;
 #[forbid(unsafe_code)]
 pub mod ipc;
@@ -75,6 +78,8 @@ pub mod sync;
 pub mod syscall;
 #[forbid(unsafe_code)]
 pub mod task;
+#[forbid(unsafe_code)]
+pub mod taskinfo;
 #[forbid(unsafe_code)]
 pub mod teardown;
 #[cfg(test)]

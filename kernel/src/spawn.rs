@@ -157,7 +157,7 @@ impl Kernel {
             reply_to: None,
             bound_ntfn: None,
             kmsg: None,
-            cpu_ticks: 0,
+            cpu_counts: 0,
         };
         let id = match self.tasks.insert(task) {
             Ok(id) => id,

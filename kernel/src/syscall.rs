@@ -109,6 +109,10 @@ impl Kernel {
             Sysnum::IrqAck => self.sys_irq_ack(a[0]),
             Sysnum::ReplySave => self.sys_reply_save(),
             Sysnum::ReplyTo => self.sys_reply_to(a[0]),
+            Sysnum::LogRead => self.sys_log_read(a[0]),
+            Sysnum::TaskInfo => self.sys_task_info(a[0]),
+            Sysnum::SlabInfo => self.sys_slab_info(a[0]),
+            Sysnum::Power => self.sys_power(a[0]),
         }
     }
 
@@ -143,6 +147,12 @@ impl Kernel {
             InfoKind::Uptime => crate::time::monotonic_ns(),
             InfoKind::TaskId => self.cur().pid,
             InfoKind::UartClockHz => u64::from(crate::console::uart_clock_hz()),
+            InfoKind::TotalFrames => FRAMES.lock().total_frames() as u64,
+            InfoKind::HeapBytes => {
+                let (used, free) = crate::mem::heap::usage();
+                (used + free) as u64
+            }
+            InfoKind::HeapUsedBytes => crate::mem::heap::usage().0 as u64,
         };
         self.cur().ctx.x[1] = value;
         Ok(())

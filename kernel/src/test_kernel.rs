@@ -33,7 +33,7 @@ pub fn task(k: &mut Kernel, name: &str, priority: u8) -> TaskId {
         reply_to: None,
         bound_ntfn: None,
         kmsg: None,
-        cpu_ticks: 0,
+        cpu_counts: 0,
     };
     let id = k.tasks.insert(task).ok().expect("the host heap");
     k.next_pid += 1;
@@ -83,6 +83,11 @@ pub fn run(k: &mut Kernel, t: TaskId) {
 /// The task `t` (which must exist).
 pub fn tk(k: &mut Kernel, t: TaskId) -> &mut Task {
     k.tasks.get_mut(t).expect("the task exists")
+}
+
+/// The CPU time charged to `t` so far, in nanoseconds.
+pub fn cpu_ns(k: &Kernel, t: TaskId) -> u64 {
+    host::counts_to_ns(k.tasks.get(t).expect("the task exists").cpu_counts)
 }
 
 /// What `t` is doing.

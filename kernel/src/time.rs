@@ -36,6 +36,17 @@ pub fn monotonic_ns() -> u64 {
     counter_to_ns(timer::counter(), frequency_hz())
 }
 
+/// The system counter's current value (CNTPCT_EL0), in periods of `frequency_hz`.
+#[inline]
+pub fn counter() -> u64 {
+    timer::counter()
+}
+
+/// Converts a number of counter periods (e.g. CPU time) to nanoseconds.
+pub fn counts_to_ns(counts: u64) -> u64 {
+    counter_to_ns(counts, frequency_hz())
+}
+
 /// Converts counter ticks to nanoseconds without overflow.
 pub fn counter_to_ns(count: u64, freq_hz: u64) -> u64 {
     if freq_hz == 0 {

@@ -49,9 +49,11 @@ pub fn from_user(kind: Kind, esr: u64) {
 }
 
 /// Makes `next` the running task, with its address space in TTBR0 (an ASID
-/// from the allocator; a TLB flush only when ASIDs roll over). Returns its context.
+/// from the allocator; a TLB flush only when ASIDs roll over), and charges the
+/// outgoing task its CPU time. Returns its context.
 fn switch_to(k: &mut Kernel, next: TaskId) -> *const crate::task::UserContext {
     k.current = Some(next);
+    k.account_switch(Some(next));
     let Some(task) = k.tasks.get_mut(next) else {
         return core::ptr::null();
     };
@@ -84,7 +86,10 @@ pub fn idle() -> ! {
         let next = with_kernel(|k| {
             k.deliver_irqs();
             k.account_ticks();
-            let next = k.pick_next()?;
+            let Some(next) = k.pick_next() else {
+                k.account_switch(None); // idle time is nobody's
+                return None;
+            };
             Some(switch_to(k, next))
         });
         if let Some(ctx) = next {

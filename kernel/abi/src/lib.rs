@@ -27,14 +27,17 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod logrec;
 mod msg;
 mod rights;
 mod sysnum;
+mod task_state;
 
 pub use error::Error;
 pub use msg::{MsgInfo, MAX_HANDLES_PER_MSG, MAX_MSG_BYTES, MSG_REGS};
 pub use rights::Rights;
 pub use sysnum::Sysnum;
+pub use task_state::TaskState;
 
 /// The ABI version ("vermagic"): a program built for another version is refused at load.
 pub const ABI_VERSION: u32 = 1;
@@ -95,6 +98,12 @@ pub enum InfoKind {
     /// The PL011's reference clock in Hz, as the firmware reported it at boot
     /// (drivers compute baud divisors from it).
     UartClockHz = 4,
+    /// Physical frames the frame allocator manages (free or not).
+    TotalFrames = 5,
+    /// Bytes of the kernel heap.
+    HeapBytes = 6,
+    /// Bytes of the kernel heap in use.
+    HeapUsedBytes = 7,
 }
 
 impl InfoKind {
@@ -106,6 +115,30 @@ impl InfoKind {
             2 => Some(Self::Uptime),
             3 => Some(Self::TaskId),
             4 => Some(Self::UartClockHz),
+            5 => Some(Self::TotalFrames),
+            6 => Some(Self::HeapBytes),
+            7 => Some(Self::HeapUsedBytes),
+            _ => None,
+        }
+    }
+}
+
+/// What `Power` does (its `x0`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub enum PowerAction {
+    /// Halts the machine: QEMU exits with status 0; a Pi's firmware stops.
+    Off = 0,
+    /// Restarts the machine.
+    Reboot = 1,
+}
+
+impl PowerAction {
+    /// Decodes a raw argument.
+    pub fn from_raw(raw: u64) -> Option<Self> {
+        match raw {
+            0 => Some(Self::Off),
+            1 => Some(Self::Reboot),
             _ => None,
         }
     }
@@ -141,3 +174,20 @@ pub const MAX_NAME_BYTES: usize = 32;
 pub const MAX_ARGS_BYTES: usize = 1024;
 /// Highest scheduling priority.
 pub const MAX_PRIORITY: u8 = 31;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn info_kinds_and_power_actions_decode_their_numbers() {
+        for raw in 0..8 {
+            assert_eq!(InfoKind::from_raw(raw).map(|k| k as u64), Some(raw));
+        }
+        assert_eq!(InfoKind::from_raw(8), None);
+        assert_eq!(PowerAction::from_raw(0), Some(PowerAction::Off));
+        assert_eq!(PowerAction::from_raw(1), Some(PowerAction::Reboot));
+        assert_eq!(PowerAction::from_raw(2), None);
+        assert_eq!(PowerAction::from_raw(u64::MAX), None);
+    }
+}

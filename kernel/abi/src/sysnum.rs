@@ -105,11 +105,35 @@ pub enum Sysnum {
     /// `PeerGone`. Errors: `InvalidHandle`, `WrongType`, `PeerGone` (the caller
     /// gave up or is gone), `InvalidArgument` (a malformed message).
     ReplyTo = 28,
+    /// Copies kernel log records (for `dmesg`) into the IPC buffer: whole
+    /// records, oldest first, starting at the first one whose sequence number
+    /// is `>= x0` (the oldest kept one if `x0` was already overwritten), as many
+    /// as fit in the page; encoded as [`crate::logrec`] describes. `x1` returns
+    /// the bytes written, `x2` the sequence number to ask for next (`x0`
+    /// unchanged when there was nothing new): read until `x1` is 0.
+    LogRead = 29,
+    /// Describes the task with the smallest pid `>= x0` (zombies included), for
+    /// `ps`: `x1` its pid, `x2` its [`crate::TaskState`], `x3` its priority,
+    /// `x4` its memory in pages (every page mapped in its user half: program,
+    /// stack, heap, IPC buffer, shared regions and device registers; plus its
+    /// page-table pages; 0 for a zombie), `x5` its CPU time in nanoseconds,
+    /// `x6` the length of its name, which is in the IPC buffer. Ask again with
+    /// `x1 + 1` for the next task. `NotFound` past the last task.
+    TaskInfo = 30,
+    /// Describes the kernel's object cache number `x0` (for `slabinfo`): its
+    /// name in the IPC buffer (`x5` bytes), `x1` object size in bytes, `x2`
+    /// active objects, `x3` total object slots, `x4` slabs (pages).
+    /// `NotFound` past the last cache.
+    SlabInfo = 31,
+    /// Powers the machine off (`x0` = [`crate::PowerAction::Off`]) or restarts
+    /// it (`x0` = [`crate::PowerAction::Reboot`]) through the BCM2835 watchdog.
+    /// Does not return. Errors: `InvalidArgument` for any other `x0`.
+    Power = 32,
 }
 
 impl Sysnum {
     /// Every operation, in number order.
-    pub const ALL: [Sysnum; 29] = [
+    pub const ALL: [Sysnum; 33] = [
         Sysnum::Log,
         Sysnum::Exit,
         Sysnum::Yield,
@@ -139,6 +163,10 @@ impl Sysnum {
         Sysnum::IrqAck,
         Sysnum::ReplySave,
         Sysnum::ReplyTo,
+        Sysnum::LogRead,
+        Sysnum::TaskInfo,
+        Sysnum::SlabInfo,
+        Sysnum::Power,
     ];
 
     /// Decodes `x8`; `None` for a number no operation has.
@@ -178,6 +206,10 @@ impl Sysnum {
             Sysnum::IrqAck => "irq_ack",
             Sysnum::ReplySave => "reply_save",
             Sysnum::ReplyTo => "reply_to",
+            Sysnum::LogRead => "log_read",
+            Sysnum::TaskInfo => "task_info",
+            Sysnum::SlabInfo => "slab_info",
+            Sysnum::Power => "power",
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The few devices the kernel itself drives: its console UART, the mailbox, the interrupt routing.
+//! The few devices the kernel itself drives: its console UART, the mailbox, the interrupt routing, the reset watchdog.
 //!
 //! The console's registers are defined once, in the user-space drivers' crates
 //! (`uart`, `gpio`), and used here through the kernel's own device mapping.
@@ -10,6 +10,8 @@ pub mod console;
 pub mod intc;
 pub mod local_intc;
 pub mod mailbox;
+#[cfg(target_os = "none")]
+pub mod power;
 
 use core::ops::Deref;
 

@@ -2,7 +2,7 @@
 
 use super::addr::OutOfMemory;
 use super::kernel_space::FramePages;
-use super::slab::TypedCache;
+use super::slab::{CacheStats, TypedCache};
 use crate::arch::aarch64::context::UserContext;
 use crate::sync::IrqMutex;
 use core::ops::{Deref, DerefMut};
@@ -13,6 +13,11 @@ static CACHE: IrqMutex<TypedCache<UserContext>> =
         Ok(cache) => cache,
         Err(_) => panic!("a UserContext fits in a slab"),
     });
+
+/// The numbers of the saved-context cache, for `slabinfo`.
+pub fn cache_stats() -> CacheStats {
+    CACHE.lock().stats()
+}
 
 /// A `UserContext` in its own slab object, so its address never changes while
 /// TPIDR_EL1 may point at it (tasks themselves move when their arena grows).

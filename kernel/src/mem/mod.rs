@@ -27,6 +27,13 @@ pub use frame_access::{copy_frame_prefix, read_frame, write_frame, zero_frame};
 #[cfg(target_os = "none")]
 pub use setup::{init, MemInitError};
 
+/// The numbers of the kernel's object cache `index` (for `slabinfo`); `None` past the last.
+#[cfg(target_os = "none")]
+pub fn cache_stats(index: usize) -> Option<slab::CacheStats> {
+    const CACHES: &[fn() -> slab::CacheStats] = &[ctx_box::cache_stats];
+    CACHES.get(index).map(|stats| stats())
+}
+
 /// Start of the kernel's `vmap` area: virtually contiguous mappings of any
 /// frames, far above the linear map (which covers the first GiBs of the upper half).
 pub const VMAP_BASE: usize = KERNEL_BASE + (256 << 30);

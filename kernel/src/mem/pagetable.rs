@@ -246,6 +246,11 @@ impl PageTable {
         first.map_or(Ok(pages), Err)
     }
 
+    /// Tables in the tree, the root included: the pages its translation tables take.
+    pub fn table_count(&self, mem: &mut dyn TableMemory) -> usize {
+        self.tree(mem).count(self.root, Level::L1)
+    }
+
     /// Frees every table of the tree, the root included. The mapped frames are the caller's.
     pub fn destroy(self, mem: &mut dyn TableMemory) {
         self.tree(mem).free(self.root, Level::L1);

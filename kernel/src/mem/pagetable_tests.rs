@@ -337,3 +337,53 @@ fn overlapping_map_is_refused_and_changes_nothing() {
 
 #[path = "pagetable_unmap_tests.rs"]
 mod unmap;
+
+#[test]
+fn table_count_follows_the_tables_that_maps_and_unmaps_make() {
+    let (mut mem, mut pt) = setup(Half::Lower);
+    assert_eq!(pt.table_count(&mut mem), 1, "just the root");
+    pt.map(
+        &mut mem,
+        va(0x40_0000),
+        pa(0x8000_0000),
+        4 * KIB,
+        Attrs::USER_DATA,
+        false,
+    )
+    .expect("maps");
+    assert_eq!(
+        (pt.table_count(&mut mem), mem.live()),
+        (3, 3),
+        "root, L2, L3"
+    );
+    pt.map(
+        &mut mem,
+        va(5 * GIB),
+        pa(0x8000_0000),
+        2 * MIB,
+        Attrs::USER_DATA,
+        true,
+    )
+    .expect("maps");
+    assert_eq!(
+        pt.table_count(&mut mem),
+        4,
+        "a block needs an L2 table, no L3"
+    );
+    pt.map(
+        &mut mem,
+        va(0x60_0000),
+        pa(0x8000_0000),
+        8 * KIB,
+        Attrs::USER_DATA,
+        false,
+    )
+    .expect("maps");
+    assert_eq!((pt.table_count(&mut mem), mem.live()), (5, 5));
+    pt.unmap(&mut mem, va(0x40_0000), 4 * KIB).expect("unmaps");
+    assert_eq!(
+        (pt.table_count(&mut mem), mem.live()),
+        (4, 4),
+        "the empty L3 went"
+    );
+}

@@ -16,6 +16,9 @@ use core::ops::{Deref, DerefMut};
 
 /// Nanoseconds per timer tick: 100 Hz, as on the target.
 pub const TICK_NS: u64 = 10_000_000;
+/// Nanoseconds per period of the fake system counter (50 MHz: not 1 GHz, so
+/// code that mixes up counts and nanoseconds fails its tests).
+pub const COUNTER_PERIOD_NS: u64 = 20;
 /// Where fake frames start (any page-aligned value would do; non-zero catches a stray 0).
 const FIRST_FRAME: usize = 0x1000_0000;
 
@@ -69,6 +72,16 @@ pub fn monotonic_ns() -> u64 {
 /// Timer ticks since "boot": whole `TICK_NS` periods of the fake clock.
 pub fn ticks() -> u64 {
     monotonic_ns() / TICK_NS
+}
+
+/// The fake system counter: the fake clock in periods of [`COUNTER_PERIOD_NS`].
+pub fn counter() -> u64 {
+    monotonic_ns() / COUNTER_PERIOD_NS
+}
+
+/// Converts counter periods to nanoseconds, as `time::counts_to_ns` does.
+pub fn counts_to_ns(counts: u64) -> u64 {
+    counts.saturating_mul(COUNTER_PERIOD_NS)
 }
 
 /// Moves the fake clock forward by `ns`.
@@ -185,9 +198,16 @@ impl DerefMut for CtxBox {
 pub struct AddressSpace {
     /// Regions mapped in this space (one entry per mapping).
     pub regions: Vec<Id>,
+    /// What `memory_pages` reports (tests set it).
+    pub memory_pages: usize,
 }
 
 impl AddressSpace {
+    /// Pages mapped plus page-table pages, as the real space counts them.
+    pub fn memory_pages(&self) -> usize {
+        self.memory_pages
+    }
+
     /// Ends the space; returns the regions whose mappings held a reference.
     pub fn destroy(self) -> Vec<Id> {
         self.regions

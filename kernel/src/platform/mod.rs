@@ -12,11 +12,13 @@ mod target;
 
 #[cfg(not(target_os = "none"))]
 pub use host::{
-    copy_frame_prefix, device_released, flush_tlb_asid, free_frames, monotonic_ns, set_irq_bound,
-    take_fired_irqs, ticks, unload_user_tables, AddressSpace, CtxBox,
+    copy_frame_prefix, counter, counts_to_ns, device_released, flush_tlb_asid, free_frames,
+    monotonic_ns, set_irq_bound, take_fired_irqs, ticks, unload_user_tables, write_frame,
+    AddressSpace, CtxBox,
 };
 #[cfg(target_os = "none")]
 pub use target::{
-    copy_frame_prefix, device_released, flush_tlb_asid, free_frames, monotonic_ns, set_irq_bound,
-    take_fired_irqs, ticks, unload_user_tables, AddressSpace, CtxBox,
+    copy_frame_prefix, counter, counts_to_ns, device_released, flush_tlb_asid, free_frames,
+    monotonic_ns, set_irq_bound, take_fired_irqs, ticks, unload_user_tables, write_frame,
+    AddressSpace, CtxBox,
 };

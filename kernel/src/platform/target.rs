@@ -2,10 +2,10 @@
 
 pub use crate::arch::aarch64::mmu::{flush_tlb_asid, unload_user_tables};
 pub use crate::irq::{set_bound as set_irq_bound, take_fired as take_fired_irqs};
-pub use crate::mem::copy_frame_prefix;
 pub use crate::mem::ctx_box::CtxBox;
+pub use crate::mem::{copy_frame_prefix, write_frame};
 pub use crate::task::space::AddressSpace;
-pub use crate::time::{monotonic_ns, ticks};
+pub use crate::time::{counter, counts_to_ns, monotonic_ns, ticks};
 
 use crate::mem::kernel_space::FRAMES;
 use crate::mem::PhysAddr;

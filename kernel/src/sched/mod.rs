@@ -1,3 +1,4 @@
-//! Scheduling: priority run queues and time slices.
+//! Scheduling: priority run queues, time slices and CPU-time accounting.
 
+pub mod cpu_time;
 pub mod queue;

@@ -104,6 +104,6 @@ pub struct Task {
     pub bound_ntfn: Option<Id>,
     /// A kernel-composed message to deliver instead of the registers (zombies).
     pub kmsg: Option<KernelMsg>,
-    /// Timer ticks spent running.
-    pub cpu_ticks: u64,
+    /// CPU time used, in system-counter periods (`platform::counts_to_ns` converts).
+    pub cpu_counts: u64,
 }

@@ -239,6 +239,14 @@ impl AddressSpace {
             .translate(&mut FrameTables(&mut FRAMES.lock()), VirtAddr(va))
     }
 
+    /// Its memory in pages, for `ps`: every page mapped in it, whatever backs
+    /// it (own frames, shared regions, device registers, the IPC buffer), plus
+    /// its translation tables.
+    pub fn memory_pages(&self) -> usize {
+        let mapped: usize = self.mappings.values().map(|m| m.pages).sum();
+        mapped + self.table.table_count(&mut FrameTables(&mut FRAMES.lock()))
+    }
+
     /// Frees every frame and table; returns the regions whose mappings went away.
     pub fn destroy(mut self) -> Vec<Id> {
         let mut regions = Vec::new();

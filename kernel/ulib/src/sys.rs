@@ -10,7 +10,7 @@
 use crate::ipc;
 use crate::panic::SliceWriter;
 use crate::Msg;
-use abi::{Error, Handle, InfoKind, Rights, SpawnArgs, Sysnum};
+use abi::{Error, Handle, InfoKind, PowerAction, Rights, SpawnArgs, Sysnum};
 use core::arch::asm;
 use core::fmt::Write;
 
@@ -326,4 +326,42 @@ pub fn sys_reply_to(reply: Handle, msg: &Msg) -> Result<(), Error> {
     // SAFETY: no pointer arguments; the kernel reads the IPC buffer, whose guard
     // `_claim` holds, so no Rust reference to it is live.
     ok(unsafe { svc(Sysnum::ReplyTo, msg.to_regs(reply, 0)) }).map(drop)
+}
+
+/// Copies kernel log records from sequence number `from_seq` on into the IPC
+/// buffer (encoded as [`abi::logrec`] describes); returns the bytes written and
+/// the sequence number to ask for next. [`crate::sysinfo::log_read`] decodes them.
+pub fn sys_log_read(from_seq: u64) -> Result<(usize, u64), Error> {
+    let _claim = ipc::claim("sys_log_read");
+    // SAFETY: no pointers; the kernel writes the IPC buffer, whose guard `_claim` holds.
+    let regs = ok(unsafe { svc(Sysnum::LogRead, [from_seq, 0, 0, 0, 0, 0, 0]) })?;
+    Ok((regs[1] as usize, regs[2]))
+}
+
+/// Describes the task with the smallest pid `>= from_pid`: `x1..x6` as
+/// [`abi::Sysnum::TaskInfo`] lists them (pid, state, priority, pages, CPU ns,
+/// name length), the name in the IPC buffer. See [`crate::sysinfo::task_info`].
+pub fn sys_task_info(from_pid: u64) -> Result<[u64; 6], Error> {
+    let _claim = ipc::claim("sys_task_info");
+    // SAFETY: no pointers; the kernel writes the IPC buffer, whose guard `_claim` holds.
+    let r = ok(unsafe { svc(Sysnum::TaskInfo, [from_pid, 0, 0, 0, 0, 0, 0]) })?;
+    Ok([r[1], r[2], r[3], r[4], r[5], r[6]])
+}
+
+/// Describes the kernel's object cache `index`: `x1..x5` as
+/// [`abi::Sysnum::SlabInfo`] lists them (object bytes, active, total, slabs,
+/// name length), the name in the IPC buffer. See [`crate::sysinfo::slab_info`].
+pub fn sys_slab_info(index: u64) -> Result<[u64; 5], Error> {
+    let _claim = ipc::claim("sys_slab_info");
+    // SAFETY: no pointers; the kernel writes the IPC buffer, whose guard `_claim` holds.
+    let r = ok(unsafe { svc(Sysnum::SlabInfo, [index, 0, 0, 0, 0, 0, 0]) })?;
+    Ok([r[1], r[2], r[3], r[4], r[5]])
+}
+
+/// Powers the machine off or restarts it; returns only if the kernel refused, with why.
+pub fn sys_power(action: PowerAction) -> Error {
+    // SAFETY: Power takes no pointers; on success nothing of ours runs again.
+    let regs = unsafe { svc(Sysnum::Power, [action as u64, 0, 0, 0, 0, 0, 0]) };
+    // A return with success would break the contract: report it as garbage.
+    Error::check(regs[0]).err().unwrap_or(Error::InvalidSyscall)
 }

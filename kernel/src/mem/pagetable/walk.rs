@@ -194,6 +194,20 @@ impl Tree<'_> {
         pages
     }
 
+    /// Counts `table` and every table below it.
+    pub(super) fn count(&mut self, table: PhysAddr, level: Level) -> usize {
+        let Some(next) = level.next() else {
+            return 1; // a last-level table points only at pages
+        };
+        let mut tables = 1;
+        for index in 0..ENTRIES_PER_TABLE {
+            if let Some(child) = self.get(table, index).table_addr(level) {
+                tables += self.count(child, next);
+            }
+        }
+        tables
+    }
+
     /// Frees `table` and every table below it.
     pub(super) fn free(&mut self, table: PhysAddr, level: Level) {
         for index in 0..ENTRIES_PER_TABLE {
