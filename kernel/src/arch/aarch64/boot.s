@@ -12,6 +12,17 @@ _start:
     and     x1, x1, #0xff
     cbnz    x1, park_secondary      // only core 0 boots; the others wait
 
+    // Cores 1-3 wait in the loader's spin loop, which polls with WFE: under
+    // QEMU's TCG that is a busy loop burning a host CPU each. Release them into
+    // sleep_secondary, which sleeps in WFI (spin-table slots 0xe0, 0xe8, 0xf0).
+    adr     x2, sleep_secondary
+    mov     x3, #0xe0
+    str     x2, [x3]
+    str     x2, [x3, #8]
+    str     x2, [x3, #16]
+    dsb     sy
+    sev
+
     mrs     x20, CurrentEL
     lsr     x20, x20, #2            // x20 = exception level we were entered at
     cmp     x20, #2
@@ -128,6 +139,13 @@ park_secondary:
     ldr     x3, [x2]
     cbz     x3, 5b
     br      x3
+
+// Cores 1-3 until mica runs on more than one core: every interrupt masked,
+// asleep in WFI (nothing is routed to them, so they never wake).
+sleep_secondary:
+    msr     daifset, #0xf
+6:  wfi
+    b       6b
 
 .global halt
 halt:
