@@ -18,10 +18,15 @@ pub fn call(ep: u32, req: &Request, out: &mut [u8]) -> Result<u64, Errno> {
         })
     })?;
     let reply = sys_call(ep, &msg, FOREVER).map_err(Errno::from)?;
+    if reply.info.handle != 0 {
+        // Only a redirect carries one; this client does not follow redirects (ulib::file does).
+        let _ = ulib::sys_handle_close(reply.info.handle);
+    }
     ipc::with_buffer(|buf| {
         let bytes = &buf[..usize::from(reply.info.len_bytes).min(buf.len())];
         match Reply::decode(req.op(), reply.info.label, reply.words, bytes) {
             Ok(Reply::Opened { fd }) => Ok(u64::from(fd)),
+            Ok(Reply::Redirect { .. }) => Err(Errno::Io),
             Ok(Reply::Ioctl { value, .. }) => Ok(value),
             Ok(Reply::Written { len_bytes }) => Ok(u64::from(len_bytes)),
             Ok(Reply::Read { data }) => {

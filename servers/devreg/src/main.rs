@@ -5,6 +5,15 @@
 //! `List` pages through every device. A second registration of a taken name or
 //! number is refused with the holder named. The caller's badge is its identity:
 //! whoever starts a driver gives it a registry handle badged with its pid.
+//!
+//! Each `Lookup` gets its own copy of the driver's endpoint with a fresh
+//! badge (top bit set, then a counter: never 0, never a pid), so the driver,
+//! which tells clients apart by badge, sees every looked-up client (every
+//! `/dev` open through the file server) as a different one. That needs the
+//! registered endpoint handle to be unbadged, as a driver's own service
+//! handle is; the kernel badges only unbadged handles, so a driver that
+//! registered a badged copy gets copies with that one badge for all its
+//! clients (the registry says so in its log when the driver registers).
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
 #[cfg(target_os = "none")]
@@ -21,9 +30,25 @@ mod server {
 
     /// Handle 1: the endpoint drivers and clients call.
     const SERVICE: Handle = 1;
+    /// Set in every badge a lookup mints, so none is 0 (unbadged) or a pid.
+    const LOOKUP_BADGE: u64 = 1 << 63;
+
+    /// The badges given to looked-up copies: `LOOKUP_BADGE | n`, n counting from 1.
+    struct Badges {
+        next: u64,
+    }
+
+    impl Badges {
+        /// The next fresh badge (2^63 lookups before it would repeat).
+        fn mint(&mut self) -> u64 {
+            self.next = self.next.wrapping_add(1) & !LOOKUP_BADGE;
+            LOOKUP_BADGE | self.next
+        }
+    }
 
     fn main() -> i32 {
         let mut registry: Registry<Handle> = Registry::new();
+        let mut badges = Badges { next: 0 };
         println!("device registry up");
         let Ok((mut msg, mut badge)) = sys_recv(SERVICE, FOREVER) else {
             return 1;
@@ -35,7 +60,14 @@ mod server {
                 let len = n.min(copy.len());
                 copy[..len].copy_from_slice(&buf[..len]);
                 match Request::decode(msg.info.label, msg.words, &copy[..len]) {
-                    Ok(req) => answer(&mut registry, &req, badge, msg.info.handle, buf),
+                    Ok(req) => answer(
+                        &mut registry,
+                        &mut badges,
+                        &req,
+                        badge,
+                        msg.info.handle,
+                        buf,
+                    ),
                     Err(e) => encode(&Reply::Error(e.errno()), buf, 0),
                 }
             });
@@ -52,6 +84,7 @@ mod server {
     /// One request; `passed` is the handle the message carried (0: none).
     fn answer(
         registry: &mut Registry<Handle>,
+        badges: &mut Badges,
         req: &Request,
         badge: u64,
         passed: Handle,
@@ -74,6 +107,11 @@ mod server {
                     minor,
                     owner: badge,
                 };
+                if !takes_badges(passed, badges) {
+                    println!(
+                        "{name}: registered with a badged endpoint, so its clients will share that badge"
+                    );
+                }
                 match registry.register(device, passed) {
                     Ok(d) => {
                         println!(
@@ -111,8 +149,11 @@ mod server {
                     return encode(&Reply::Error(Errno::NoEntry), buf, 0);
                 };
                 let device = *device;
-                // The registry keeps its copy; the client gets a fresh one (send only).
-                match sys_handle_dup(endpoint, Rights::SEND, 0) {
+                // The registry keeps its copy; the client gets a fresh one (send only), badged for it.
+                let copy = sys_handle_dup(endpoint, Rights::SEND, badges.mint())
+                    // Already badged by the driver (see the log at registration): that badge stays.
+                    .or_else(|_| sys_handle_dup(endpoint, Rights::SEND, 0));
+                match copy {
                     Ok(copy) => encode(&Reply::Found(device), buf, copy),
                     Err(e) => encode(&Reply::Error(Errno::from(e)), buf, 0),
                 }
@@ -125,6 +166,17 @@ mod server {
                     Err(e) => encode(&Reply::Error(e), buf, 0),
                 }
             }
+        }
+    }
+
+    /// Whether copies of `endpoint` can carry badges of their own (only an unbadged handle's can).
+    fn takes_badges(endpoint: Handle, badges: &mut Badges) -> bool {
+        match sys_handle_dup(endpoint, Rights::SEND, badges.mint()) {
+            Ok(probe) => {
+                let _ = sys_handle_close(probe);
+                true
+            }
+            Err(_) => false,
         }
     }
 

@@ -22,24 +22,38 @@ impl MemFs {
     ///
     /// `EISDIR` for a directory, `EINVAL` for an offset above `i64::MAX`, `ENOENT` for a stale `ino`.
     pub fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
+        let src = self.read_ref(ino, offset, buf.len())?;
+        let n = src.len();
+        if let Some(dst) = buf.get_mut(..n) {
+            dst.copy_from_slice(src);
+        }
+        Ok(n)
+    }
+
+    /// The bytes a `read` of at most `max_len` from `offset` would copy, borrowed where they live.
+    ///
+    /// A server encodes them straight into its reply: for a `Static` file,
+    /// straight from the boot archive's mapping. Stamps `atime` (not on a
+    /// read-only mount, as Linux does not); errors as [`read`](Self::read).
+    pub fn read_ref(&mut self, ino: Ino, offset: u64, max_len: usize) -> Result<&[u8], Errno> {
         if offset > MAX_OFFSET {
             return Err(Errno::Invalid);
         }
         let now = self.now_ns;
         let node = self.node_mut(ino)?;
-        let Body::File(data) = &node.body else {
-            return Err(Errno::IsDir);
+        if !node.read_only {
+            node.atime_ns = now;
+        }
+        let data: &[u8] = match &node.body {
+            Body::File(data) => data,
+            Body::Static(data) => data,
+            Body::Dir { .. } => return Err(Errno::IsDir),
         };
         let start = usize::try_from(offset)
             .unwrap_or(usize::MAX)
             .min(data.len());
         let tail = data.get(start..).unwrap_or(&[]);
-        let n = tail.len().min(buf.len());
-        if let (Some(dst), Some(src)) = (buf.get_mut(..n), tail.get(..n)) {
-            dst.copy_from_slice(src);
-        }
-        node.atime_ns = now;
-        Ok(n)
+        Ok(tail.get(..max_len).unwrap_or(tail))
     }
 
     /// Writes all of `data` at `offset` (`pwrite`), filling any gap past the end with zeros: `data.len()`.
@@ -47,12 +61,14 @@ impl MemFs {
     /// All or nothing: `EFBIG` if the end would pass the file limit,
     /// `ENOSPC` if the growth would pass the byte budget, `ENOMEM` if memory
     /// runs out, each leaving the file as it was. An empty write changes
-    /// nothing. `EISDIR`, `EINVAL` (offset above `i64::MAX`), `ENOENT` as `read`.
+    /// nothing. `EROFS` for a read-only file (even an empty write), `EISDIR`,
+    /// `EINVAL` (offset above `i64::MAX`), `ENOENT` as `read`.
     pub fn write(&mut self, ino: Ino, offset: u64, data: &[u8]) -> Result<usize, Errno> {
         if offset > MAX_OFFSET {
             return Err(Errno::Invalid);
         }
         let old_len = self.file_len(ino)?;
+        self.check_writable(ino)?;
         if data.is_empty() {
             return Ok(0);
         }
@@ -76,12 +92,13 @@ impl MemFs {
     /// Sets a file's length (`ftruncate`): cuts, or extends with zeros; stamps if the size changes.
     ///
     /// `EINVAL` above `i64::MAX`, `EFBIG`, `ENOSPC`, `ENOMEM` (nothing
-    /// changed), `EISDIR`, `ENOENT`.
+    /// changed), `EISDIR`, `EROFS` (a read-only file, even at its size), `ENOENT`.
     pub fn truncate(&mut self, ino: Ino, len_bytes: u64) -> Result<(), Errno> {
         if len_bytes > MAX_OFFSET {
             return Err(Errno::Invalid);
         }
         let old_len = self.file_len(ino)?;
+        self.check_writable(ino)?;
         if len_bytes == old_len {
             return Ok(());
         }
@@ -107,6 +124,7 @@ impl MemFs {
         let node = self.node(ino)?;
         let size_bytes = match &node.body {
             Body::File(data) => data.len() as u64,
+            Body::Static(data) => data.len() as u64,
             Body::Dir { .. } => 0,
         };
         Ok(Stat {
@@ -150,18 +168,25 @@ impl MemFs {
         Ok(self.node(ino)?.linked)
     }
 
+    /// Whether `ino` is part of a read-only mount (its files, directories and top).
+    pub fn is_read_only(&self, ino: Ino) -> Result<bool, Errno> {
+        Ok(self.node(ino)?.read_only)
+    }
+
     /// A file's length (`EISDIR` for a directory).
     fn file_len(&self, ino: Ino) -> Result<u64, Errno> {
         match &self.node(ino)?.body {
             Body::File(data) => Ok(data.len() as u64),
+            Body::Static(data) => Ok(data.len() as u64),
             Body::Dir { .. } => Err(Errno::IsDir),
         }
     }
 
-    /// A file's bytes, mutable (`EISDIR` for a directory).
+    /// A file's bytes, mutable (`EISDIR` for a directory, `EROFS` for a static file).
     fn contents_mut(&mut self, ino: Ino) -> Result<&mut Vec<u8>, Errno> {
         match &mut self.node_mut(ino)?.body {
             Body::File(data) => Ok(data),
+            Body::Static(_) => Err(Errno::ReadOnly),
             Body::Dir { .. } => Err(Errno::IsDir),
         }
     }

@@ -1,6 +1,6 @@
-//! mica's file-server logic: `MemFs`, an in-memory hierarchical file system (tmpfs), with no syscalls.
+//! mica's file-server logic: `MemFs`, an in-memory hierarchical file system (tmpfs) with read-only and device mounts, with no syscalls.
 //!
-//! The file server program (later) keeps one [`MemFs`] and a
+//! The file server program (`src/bin/fs.rs`) keeps one [`MemFs`] and a
 //! [`proto::OpenTable`] of open files; this crate is the part that can be
 //! tested on the host. It speaks in [`Ino`]s and [`Errno`]s, so a request's
 //! failure is the reply label as it stands.
@@ -35,6 +35,20 @@
 //! `ENOSPC` (or `EFBIG`) and changes nothing, never a partial write; an
 //! allocation failure is `ENOMEM`, also with nothing changed.
 //!
+//! # Mounts
+//!
+//! - [`MemFs::mount_static`] makes a directory (`/boot`) holding borrowed
+//!   bytes (the boot archive's members), served in place. Everything in it
+//!   is read-only: writing, truncating, creating, unlinking, `mkdir`,
+//!   `rmdir` and renaming into or out of it fail with `EROFS`; the mount's
+//!   top cannot be removed or renamed (`EBUSY`). Its bytes and inodes count
+//!   against no [`Limits`].
+//! - [`MemFs::mount_devices`] makes a read-only directory (`/dev`) with no
+//!   stored entries: [`MemFs::resolve`] turns `/dev/NAME` into a
+//!   [`DevicePath`] for the server to look up in the device registry
+//!   ([`devfs`] has the rules: `ENOENT` for an unknown name, `EROFS` for
+//!   creating one, a device node's [`Stat`]).
+//!
 //! # Open files
 //!
 //! Open files are the server's ([`proto::OpenTable`]). It [`MemFs::pin`]s
@@ -45,9 +59,12 @@
 
 extern crate alloc;
 
+pub mod devfs;
 mod file;
 mod limits;
+mod mount;
 mod names;
+mod open;
 mod path;
 mod rename;
 mod tree;
@@ -57,6 +74,10 @@ mod file_tests;
 #[cfg(test)]
 mod limits_tests;
 #[cfg(test)]
+mod mount_tests;
+#[cfg(test)]
+mod open_tests;
+#[cfg(test)]
 mod prop_model;
 #[cfg(test)]
 mod prop_tests;
@@ -65,7 +86,10 @@ mod test_util;
 #[cfg(test)]
 mod tree_tests;
 
+pub use devfs::DevicePath;
 pub use limits::{Limits, Usage};
+pub use mount::{Mounted, StaticFile};
+pub use open::{Opened, Resolved};
 pub use path::MAX_NAME_BYTES;
 pub use proto::file::{FileKind, Stat};
 pub use proto::Errno;

@@ -22,8 +22,10 @@ pub struct Limits {
 pub struct Usage {
     /// Bytes of file contents (lengths, not allocation capacity).
     pub bytes: u64,
-    /// Live inodes: the root, every linked inode and every unlinked one still pinned.
+    /// Live writable inodes: the root, every linked inode and every unlinked one still pinned.
     pub inodes: usize,
+    /// Live inodes of read-only mounts (not counted against `max_inodes`).
+    pub mounted_inodes: usize,
 }
 
 impl Limits {
@@ -48,6 +50,7 @@ impl MemFs {
         Usage {
             bytes: self.used_bytes,
             inodes: self.used_inodes,
+            mounted_inodes: self.mounted_inodes,
         }
     }
 

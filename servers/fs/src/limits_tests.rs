@@ -45,7 +45,8 @@ fn filling_the_byte_budget_fails_whole_and_keeps_earlier_files() {
         fs.usage(),
         Usage {
             bytes: 10_000,
-            inodes: 5
+            inodes: 5,
+            mounted_inodes: 0,
         }
     );
     // Overwriting inside a file needs no room.

@@ -1,4 +1,4 @@
-//! The property test's model: files as a map from path to bytes, directories as a set of paths.
+//! The property test's model: files as a map from path to bytes, directories as a set of paths, read-only mounts as path prefixes.
 
 use crate::{Errno, FileKind, Limits};
 use alloc::collections::{BTreeMap, BTreeSet};
@@ -6,10 +6,12 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// The model: file contents by path, and the set of directories (with `/`).
+/// The model: file contents by path, the set of directories (with `/`), and the tops of read-only mounts.
 pub(crate) struct Model {
     pub(crate) files: BTreeMap<String, Vec<u8>>,
     pub(crate) dirs: BTreeSet<String>,
+    /// Each is a directory in `dirs`; it and everything below it is read-only.
+    pub(crate) mounts: Vec<String>,
     limits: Limits,
 }
 
@@ -22,7 +24,7 @@ pub(crate) fn parent(path: &str) -> &str {
 }
 
 /// Whether `path` is strictly below `dir`.
-fn is_below(path: &str, dir: &str) -> bool {
+pub(crate) fn is_below(path: &str, dir: &str) -> bool {
     dir == "/" && path != "/" || path.starts_with(dir) && path[dir.len()..].starts_with('/')
 }
 
@@ -33,8 +35,49 @@ impl Model {
         Model {
             files: BTreeMap::new(),
             dirs,
+            mounts: Vec::new(),
             limits,
         }
+    }
+
+    /// Adds a read-only mount at `at` holding `files` (paths relative to it) and the directories they imply.
+    pub(crate) fn mount(&mut self, at: &str, files: &[(&str, &[u8])]) {
+        self.dirs.insert(String::from(at));
+        for (name, data) in files {
+            let mut prefix = String::from(at);
+            let parts: Vec<&str> = name.split('/').collect();
+            for part in &parts[..parts.len() - 1] {
+                prefix = format!("{prefix}/{part}");
+                self.dirs.insert(prefix.clone());
+            }
+            self.files.insert(format!("{at}/{name}"), data.to_vec());
+        }
+        self.mounts.push(String::from(at));
+    }
+
+    /// Whether `path` is in a read-only mount (its top included).
+    pub(crate) fn is_read_only(&self, path: &str) -> bool {
+        self.mounts.iter().any(|m| path == m || is_below(path, m))
+    }
+
+    /// `EROFS` if the directory holding `path` is read-only.
+    fn check_parent_writable(&self, path: &str) -> Result<(), Errno> {
+        if self.is_read_only(parent(path)) {
+            Err(Errno::ReadOnly)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Files and directories outside the mounts (what counts against `max_inodes`, the root included).
+    pub(crate) fn writable_inodes(&self) -> usize {
+        let paths = self.files.keys().chain(self.dirs.iter());
+        paths.filter(|p| !self.is_read_only(p)).count()
+    }
+
+    /// Files and directories of the mounts, their tops included.
+    pub(crate) fn mounted_inodes(&self) -> usize {
+        self.files.len() + self.dirs.len() - self.writable_inodes()
     }
 
     pub(crate) fn exists(&self, path: &str) -> bool {
@@ -78,7 +121,8 @@ impl Model {
         if self.exists(path) {
             return Err(Errno::Exists);
         }
-        if self.dirs.len() + self.files.len() >= self.limits.max_inodes {
+        self.check_parent_writable(path)?;
+        if self.writable_inodes() >= self.limits.max_inodes {
             return Err(Errno::NoSpace);
         }
         if dir {
@@ -91,6 +135,7 @@ impl Model {
 
     pub(crate) fn unlink(&mut self, path: &str) -> Result<(), Errno> {
         self.walk_parent(path)?;
+        self.check_parent_writable(path)?;
         if self.dirs.contains(path) {
             return Err(Errno::IsDir);
         }
@@ -102,11 +147,15 @@ impl Model {
             return Err(Errno::Busy);
         }
         self.walk_parent(path)?;
+        self.check_parent_writable(path)?;
         if self.files.contains_key(path) {
             return Err(Errno::NotDir);
         }
         if !self.dirs.contains(path) {
             return Err(Errno::NoEntry);
+        }
+        if self.mounts.iter().any(|m| m == path) {
+            return Err(Errno::Busy);
         }
         if self.has_children(path) {
             return Err(Errno::NotEmpty);
@@ -115,14 +164,25 @@ impl Model {
         Ok(())
     }
 
+    /// Bytes of the files outside the mounts.
     pub(crate) fn used_bytes(&self) -> u64 {
-        self.files.values().map(|d| d.len() as u64).sum()
+        let files = self.files.iter().filter(|(p, _)| !self.is_read_only(p));
+        files.map(|(_, d)| d.len() as u64).sum()
     }
 
-    /// The file at `path` after the checks `lookup` and `EISDIR` make.
-    pub(crate) fn file(&mut self, path: &str) -> Result<&mut Vec<u8>, Errno> {
+    /// The file at `path` for reading, after the checks `lookup` and `EISDIR` make.
+    pub(crate) fn file_ref(&self, path: &str) -> Result<&Vec<u8>, Errno> {
         if self.lookup(path)? == FileKind::Dir {
             return Err(Errno::IsDir);
+        }
+        self.files.get(path).ok_or(Errno::NoEntry)
+    }
+
+    /// The file at `path` for changing: as `file_ref`, then `EROFS` in a mount.
+    pub(crate) fn file(&mut self, path: &str) -> Result<&mut Vec<u8>, Errno> {
+        self.file_ref(path)?;
+        if self.is_read_only(path) {
+            return Err(Errno::ReadOnly);
         }
         self.files.get_mut(path).ok_or(Errno::NoEntry)
     }
@@ -162,16 +222,25 @@ impl Model {
     pub(crate) fn rename(&mut self, from: &str, to: &str) -> Result<(), Errno> {
         self.walk_parent(from)?;
         self.walk_parent(to)?;
+        self.check_parent_writable(from)?;
+        self.check_parent_writable(to)?;
         let from_dir = match self.lookup(from) {
             Ok(kind) => kind == FileKind::Dir,
             Err(_) => return Err(Errno::NoEntry),
         };
+        let is_mount = |p: &str| self.mounts.iter().any(|m| m == p);
+        if is_mount(from) {
+            return Err(Errno::Busy);
+        }
         if from_dir && is_below(to, from) {
             return Err(Errno::Invalid);
         }
         if self.exists(to) {
             if to == from {
                 return Ok(());
+            }
+            if is_mount(to) {
+                return Err(Errno::Busy);
             }
             let to_dir = self.dirs.contains(to);
             if is_below(from, to) {

@@ -1,7 +1,7 @@
-//! Property test: thousands of random operations on `MemFs` and on a simple model must agree.
+//! Property test: thousands of random operations on `MemFs` and on a simple model must agree, with `/boot` and `/dev` mounted.
 use crate::prop_model::{parent, Model};
 use crate::test_util::Rng;
-use crate::{Errno, FileKind, Ino, Limits, MemFs};
+use crate::{Errno, FileKind, Ino, Limits, MemFs, StaticFile};
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
@@ -31,12 +31,15 @@ fn dump(fs: &mut MemFs, dir: Ino, prefix: &str, out: &mut BTreeMap<String, Optio
 
 /// A random path: mostly one that exists (maybe with a name added), else 1..=3 names
 /// from a small alphabet, so operations collide often.
-/// `files_first` draws existing paths from the files only (when there are any).
+/// `files_first` draws existing paths from the files only (when there are any);
+/// one draw in eight may land in a read-only mount.
 fn random_path(rng: &mut Rng, model: &Model, files_first: bool) -> String {
     const NAMES: [&str; 4] = ["a", "b", "c", "dd"];
-    let mut existing: Vec<&String> = model.files.keys().collect();
+    let with_mounts = rng.below(8) == 0;
+    let usable = |p: &&String| with_mounts || !model.is_read_only(p);
+    let mut existing: Vec<&String> = model.files.keys().filter(usable).collect();
     if !files_first || existing.is_empty() {
-        existing.extend(model.dirs.iter().filter(|p| *p != "/"));
+        existing.extend(model.dirs.iter().filter(|p| *p != "/").filter(usable));
     }
     if !existing.is_empty() && rng.below(4) != 0 {
         let base = existing[rng.index(existing.len())].clone();
@@ -54,11 +57,29 @@ fn random_path(rng: &mut Rng, model: &Model, files_first: bool) -> String {
 /// Operation kinds `run` draws from (creates and writes weigh double).
 const OPS: usize = 12;
 
+/// The read-only members mounted at `/boot`: names that collide with the random ones.
+const BOOT: [(&str, &[u8]); 3] = [("a", b"boot a"), ("dd/c", b"nested c"), ("dd/b", b"")];
+
+/// Both sides with the same mounts: `/boot` (read-only files) and `/dev` (an empty device directory).
+fn mounted(limits: Limits) -> (MemFs, Model) {
+    let mut fs = MemFs::new(limits);
+    let files = BOOT.map(|(name, data)| StaticFile {
+        name,
+        data,
+        mode: 0o100_644,
+    });
+    fs.mount_static("/boot", files).unwrap();
+    fs.mount_devices("/dev").unwrap();
+    let mut model = Model::new(limits);
+    model.mount("/boot", &BOOT);
+    model.mount("/dev", &[]);
+    (fs, model)
+}
+
 /// Runs `steps` random operations on both and compares every result, then the whole tree.
 fn run(seed: u64, steps: usize, limits: Limits) {
     let mut rng = Rng::new(seed);
-    let mut fs = MemFs::new(limits);
-    let mut model = Model::new(limits);
+    let (mut fs, mut model) = mounted(limits);
     let mut oks = 0;
     // (tries, successes) per operation.
     let mut stats = [(0usize, 0usize); OPS];
@@ -104,7 +125,7 @@ fn run(seed: u64, steps: usize, limits: Limits) {
                 let got = fs
                     .lookup(&p)
                     .and_then(|ino| fs.read(ino, offset as u64, &mut buf));
-                let want = model.file(&p).map(|f| {
+                let want = model.file_ref(&p).map(|f| {
                     let tail = f.get(offset.min(f.len())..).unwrap_or(&[]);
                     tail[..tail.len().min(buf.len())].to_vec()
                 });
@@ -140,7 +161,8 @@ fn run(seed: u64, steps: usize, limits: Limits) {
         stats[op].1 += usize::from(got.is_ok());
         fs.check_invariants();
         assert_eq!(fs.usage().bytes, model.used_bytes());
-        assert_eq!(fs.usage().inodes, model.dirs.len() + model.files.len());
+        assert_eq!(fs.usage().inodes, model.writable_inodes());
+        assert_eq!(fs.usage().mounted_inodes, model.mounted_inodes());
     }
     assert!(
         oks > steps / 5,
@@ -160,6 +182,7 @@ fn run(seed: u64, steps: usize, limits: Limits) {
         Errno::NotEmpty,
         Errno::Invalid,
         Errno::Busy,
+        Errno::ReadOnly,
     ] {
         assert!(seen.contains(&e), "seed {seed}: never saw {e:?}");
     }

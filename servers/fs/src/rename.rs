@@ -11,12 +11,15 @@ impl MemFs {
     ///
     /// Errors, checked in this order (as Linux): a bad path; a missing or
     /// non-directory parent (`ENOENT`, `ENOTDIR`); `/`, `.` or `..` as either
-    /// last component (`EBUSY`); no `from` (`ENOENT`); a trailing `/` on a
+    /// last component (`EBUSY`); either parent read-only (`EROFS`: nothing
+    /// moves into or out of a mount); no `from` (`ENOENT`); `from` the top
+    /// of a mount (`EBUSY`); a trailing `/` on a
     /// non-directory (`ENOTDIR`); a directory moved into its own subtree
     /// (`EINVAL`); `to` an ancestor of `from` (`ENOTEMPTY`); a directory
     /// over a file (`ENOTDIR`), a file over a directory (`EISDIR`), or over
-    /// a non-empty directory (`ENOTEMPTY`). Renaming a name onto itself
-    /// changes nothing. A replaced inode goes as with `unlink`.
+    /// a non-empty directory (`ENOTEMPTY`); `to` the top of a mount
+    /// (`EBUSY`) is checked just before those three. Renaming a name onto
+    /// itself changes nothing. A replaced inode goes as with `unlink`.
     pub fn rename(&mut self, from: &str, to: &str) -> Result<(), Errno> {
         let (from_dir, from_parsed) = self.parent_of(from)?;
         let (to_dir, to_parsed) = self.parent_of(to)?;
@@ -24,10 +27,15 @@ impl MemFs {
         else {
             return Err(Errno::Busy);
         };
+        self.check_writable(from_dir)?;
+        self.check_writable(to_dir)?;
         let from_at = self
             .find(from_dir, from_name)?
             .map_err(|_| Errno::NoEntry)?;
         let moved = self.entry_ino(from_dir, from_at)?;
+        if self.is_mount_root(from_dir, moved)? {
+            return Err(Errno::Busy);
+        }
         let moved_kind = self.node(moved)?.kind();
         let trailing = from_parsed.trailing_slash || to_parsed.trailing_slash;
         if trailing && moved_kind != FileKind::Dir {
@@ -41,6 +49,9 @@ impl MemFs {
             let old = self.entry_ino(to_dir, to_at)?;
             if old == moved {
                 return Ok(());
+            }
+            if self.is_mount_root(to_dir, old)? {
+                return Err(Errno::Busy);
             }
             self.check_replace(from_dir, moved_kind, old)?;
         }
@@ -104,8 +115,8 @@ impl MemFs {
     /// Whether linked directory `dir` is `ancestor` or below it, following parents up to `/`.
     pub(crate) fn is_within(&self, dir: Ino, ancestor: Ino) -> Result<bool, Errno> {
         let mut at = dir;
-        // Bounded by the inode count: a cycle would be a broken invariant, not a hang.
-        for _ in 0..=self.used_inodes {
+        // Bounded by the arena: a cycle would be a broken invariant, not a hang.
+        for _ in 0..=self.slots.len() {
             if at == ancestor {
                 return Ok(true);
             }

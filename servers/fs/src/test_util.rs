@@ -7,24 +7,41 @@ impl MemFs {
     /// Checks the arena's invariants: counts, sorted entries, parents, links, free-list room.
     pub(crate) fn check_invariants(&self) {
         let mut bytes = 0u64;
-        let mut live = 0;
+        let (mut live, mut mounted) = (0, 0);
         for (index, slot) in self.slots.iter().enumerate() {
             let Some(inode) = &slot.inode else { continue };
             live += 1;
+            mounted += usize::from(inode.read_only);
             let ino = Ino::new(index as u32, slot.generation);
             assert!(
                 inode.linked || inode.pins > 0,
                 "{ino:?} neither linked nor pinned"
             );
+            assert!(
+                !inode.devices || inode.read_only,
+                "a device directory is read-only"
+            );
             match &inode.body {
-                Body::File(data) => bytes += data.len() as u64,
+                Body::File(data) => {
+                    assert!(!inode.read_only, "a read-only file is static");
+                    bytes += data.len() as u64;
+                }
+                Body::Static(_) => assert!(inode.read_only, "a static file is read-only"),
                 Body::Dir { entries, .. } => {
+                    assert!(
+                        !inode.devices || entries.is_empty(),
+                        "a device directory stores nothing"
+                    );
                     for pair in entries.windows(2) {
                         assert!(pair[0].name < pair[1].name, "entries sorted and unique");
                     }
                     for e in entries {
                         let child = self.node(e.ino).expect("entries name live inodes");
                         assert!(child.linked);
+                        assert!(
+                            !inode.read_only || child.read_only,
+                            "read-only is inherited"
+                        );
                         if let Body::Dir { parent, .. } = child.body {
                             assert_eq!(parent, ino, "a directory's parent holds it");
                         }
@@ -33,7 +50,8 @@ impl MemFs {
             }
         }
         assert_eq!(bytes, self.used_bytes);
-        assert_eq!(live, self.used_inodes);
+        assert_eq!(live, self.used_inodes + self.mounted_inodes);
+        assert_eq!(mounted, self.mounted_inodes);
         assert_eq!(live + self.free.len(), self.slots.len());
         assert!(self.free.capacity() >= self.slots.len());
         assert!(self.used_bytes <= self.limits.max_bytes);

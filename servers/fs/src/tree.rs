@@ -1,4 +1,4 @@
-//! `MemFs`'s tree: the inode arena, path walks, and create, mkdir, lookup, unlink, rmdir, readdir.
+//! `MemFs`'s tree: the inode arena, path walks, read-only marks, and the helpers the operations share.
 
 use crate::limits::Limits;
 use crate::path::{self, Parsed};
@@ -22,6 +22,8 @@ pub(crate) struct Entry {
 pub(crate) enum Body {
     /// A regular file's bytes; its length is counted in `MemFs::used_bytes`.
     File(Vec<u8>),
+    /// A read-only file's bytes, borrowed (a boot-archive member): never copied, never counted.
+    Static(&'static [u8]),
     /// A directory: entries sorted by name, unique; the parent (itself for the root).
     Dir {
         /// Sorted strictly ascending by `name` (bytewise).
@@ -38,6 +40,11 @@ pub(crate) struct Inode {
     pub(crate) body: Body,
     /// Permission bits, at most `MAX_MODE`.
     pub(crate) mode: u32,
+    /// Part of a read-only mount: contents and entries never change (`EROFS`).
+    /// A read-only directory holds only read-only inodes; a `Static` file is read-only.
+    pub(crate) read_only: bool,
+    /// A device directory (`/dev`): read-only, no stored entries; the server names what is in it.
+    pub(crate) devices: bool,
     /// Some directory names it (always true for the root); freed once false with no pins.
     pub(crate) linked: bool,
     /// Open files on it (the server's opens).
@@ -54,8 +61,24 @@ impl Inode {
     /// File or directory.
     pub(crate) fn kind(&self) -> FileKind {
         match self.body {
-            Body::File(_) => FileKind::File,
+            Body::File(_) | Body::Static(_) => FileKind::File,
             Body::Dir { .. } => FileKind::Dir,
+        }
+    }
+
+    /// A fresh inode holding `body`, stamped `now_ns`, linked, unpinned.
+    pub(crate) fn new(body: Body, mode: u32, read_only: bool, now_ns: u64) -> Inode {
+        debug_assert!(read_only || !matches!(body, Body::Static(_)));
+        Inode {
+            body,
+            mode,
+            read_only,
+            devices: false,
+            linked: true,
+            pins: 0,
+            atime_ns: now_ns,
+            mtime_ns: now_ns,
+            ctime_ns: now_ns,
         }
     }
 }
@@ -89,10 +112,12 @@ pub struct MemFs {
     pub(crate) free: Vec<u32>,
     /// Budgets, clamped.
     pub(crate) limits: Limits,
-    /// Sum of the lengths of all live files.
+    /// Sum of the lengths of all live `File`s (`Static` bytes are not counted).
     pub(crate) used_bytes: u64,
-    /// Live inodes (the `Some` slots).
+    /// Live writable inodes: the ones counted against `max_inodes`.
     pub(crate) used_inodes: usize,
+    /// Live read-only inodes (mounts); with `used_inodes`, the `Some` slots.
+    pub(crate) mounted_inodes: usize,
     /// The clock the server last set, in ns.
     pub(crate) now_ns: u64,
 }
@@ -100,18 +125,11 @@ pub struct MemFs {
 impl MemFs {
     /// An empty file system (just `/`, mode `0o755`) under `limits` (see [`Limits`] for the clamping).
     pub fn new(limits: Limits) -> MemFs {
-        let root = Inode {
-            body: Body::Dir {
-                entries: Vec::new(),
-                parent: Ino::ROOT,
-            },
-            mode: 0o755,
-            linked: true,
-            pins: 0,
-            atime_ns: 0,
-            mtime_ns: 0,
-            ctime_ns: 0,
+        let body = Body::Dir {
+            entries: Vec::new(),
+            parent: Ino::ROOT,
         };
+        let root = Inode::new(body, 0o755, false, 0);
         let slots = alloc::vec![Slot {
             generation: 0,
             inode: Some(root),
@@ -122,6 +140,7 @@ impl MemFs {
             limits: limits.clamped(),
             used_bytes: 0,
             used_inodes: 1,
+            mounted_inodes: 0,
             now_ns: 0,
         }
     }
@@ -152,16 +171,35 @@ impl MemFs {
     pub(crate) fn dir(&self, ino: Ino) -> Result<(&[Entry], Ino), Errno> {
         match &self.node(ino)?.body {
             Body::Dir { entries, parent } => Ok((entries, *parent)),
-            Body::File(_) => Err(Errno::NotDir),
+            Body::File(_) | Body::Static(_) => Err(Errno::NotDir),
         }
     }
 
     /// Directory `ino`'s entries, mutable (`ENOTDIR` for a file).
+    ///
+    /// Does not check `read_only`: callers refuse changes to read-only
+    /// directories first; mounting fills them through here.
     pub(crate) fn entries_mut(&mut self, ino: Ino) -> Result<&mut Vec<Entry>, Errno> {
         match &mut self.node_mut(ino)?.body {
             Body::Dir { entries, .. } => Ok(entries),
-            Body::File(_) => Err(Errno::NotDir),
+            Body::File(_) | Body::Static(_) => Err(Errno::NotDir),
         }
+    }
+
+    /// `EROFS` if `ino` is part of a read-only mount.
+    pub(crate) fn check_writable(&self, ino: Ino) -> Result<(), Errno> {
+        if self.node(ino)?.read_only {
+            Err(Errno::ReadOnly)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Whether `ino`, named in directory `parent`, is the top of a mount: read-only under a writable directory.
+    ///
+    /// `rmdir` and `rename` refuse a mount's top with `EBUSY`, as Linux a mount point.
+    pub(crate) fn is_mount_root(&self, parent: Ino, ino: Ino) -> Result<bool, Errno> {
+        Ok(self.node(ino)?.read_only && !self.node(parent)?.read_only)
     }
 
     /// Where `name` is in directory `dir`: `Ok(index)` if present, `Err(insertion index)` if not.
@@ -259,9 +297,14 @@ impl MemFs {
         };
         let slot = self.slots.get_mut(index as usize).ok_or(Errno::NoMemory)?;
         debug_assert!(slot.inode.is_none(), "a free-listed slot is empty");
+        let read_only = inode.read_only;
         slot.inode = Some(inode);
-        self.used_inodes += 1;
-        debug_assert!(self.used_inodes <= self.limits.max_inodes);
+        if read_only {
+            self.mounted_inodes += 1;
+        } else {
+            self.used_inodes += 1;
+            debug_assert!(self.used_inodes <= self.limits.max_inodes);
+        }
         Ok(Ino::new(index, slot.generation))
     }
 
@@ -283,7 +326,11 @@ impl MemFs {
         if let Body::File(data) = &inode.body {
             self.used_bytes -= data.len() as u64;
         }
-        self.used_inodes -= 1;
+        if inode.read_only {
+            self.mounted_inodes -= 1;
+        } else {
+            self.used_inodes -= 1;
+        }
         debug_assert!(
             self.free.capacity() > self.free.len(),
             "freeing never allocates"

@@ -12,6 +12,8 @@ pub enum Errno {
     NotPermitted = 1,
     /// `ENOENT`: no file, directory or device has that name.
     NoEntry = 2,
+    /// `ESRCH`: no task has that id.
+    NoSuchTask = 3,
     /// `EIO`: the device or the server failed.
     Io = 5,
     /// `ENXIO`: the device exists but is not there (unplugged, not probed).
@@ -64,9 +66,10 @@ pub enum Errno {
 
 impl Errno {
     /// Every errno, in number order.
-    pub const ALL: [Errno; 26] = [
+    pub const ALL: [Errno; 27] = [
         Errno::NotPermitted,
         Errno::NoEntry,
+        Errno::NoSuchTask,
         Errno::Io,
         Errno::NoDeviceOrAddress,
         Errno::TooBig,
@@ -111,6 +114,7 @@ impl Errno {
         match self {
             Errno::NotPermitted => "EPERM",
             Errno::NoEntry => "ENOENT",
+            Errno::NoSuchTask => "ESRCH",
             Errno::Io => "EIO",
             Errno::NoDeviceOrAddress => "ENXIO",
             Errno::TooBig => "E2BIG",
@@ -143,6 +147,7 @@ impl Errno {
         match self {
             Errno::NotPermitted => "operation not permitted",
             Errno::NoEntry => "no such file or directory",
+            Errno::NoSuchTask => "no such task",
             Errno::Io => "input/output error",
             Errno::NoDeviceOrAddress => "no such device or address",
             Errno::TooBig => "too big for one message",
@@ -251,7 +256,7 @@ mod tests {
             assert!(e.name().starts_with('E'));
         }
         assert_eq!(Errno::from_raw(0), None);
-        assert_eq!(Errno::from_raw(3), None);
+        assert_eq!(Errno::from_raw(4), None);
         assert_eq!(Errno::from_raw(u64::MAX), None);
     }
 

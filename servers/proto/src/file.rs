@@ -9,7 +9,7 @@
 //! # Messages
 //!
 //! A request's label is its [`Op`]; a reply's label is
-//! [`OK_LABEL`](crate::OK_LABEL) (0) on success, or the [`Errno`] number on
+//! [`OK_LABEL`](crate::OK_LABEL) (0) on success, or the [`Errno`](crate::Errno) number on
 //! failure (then the reply carries no words and no bytes). Words are `w0..w3`
 //! (`x2..x5`); bytes travel in the IPC buffer.
 //!
@@ -30,7 +30,23 @@
 //! | `Readdir` | `0x10C` | w0 fd, w1 index                       | —             | w0 kind, w1 ino | the entry name  |
 //!
 //! A `Readdir` past the last entry is answered with w0 = 0 (no
-//! [`FileKind`] is 0) and no bytes: [`Reply::End`].
+//! [`FileKind`] is 0) and no bytes: [`Reply::End`]. An `Open` may be
+//! answered with a `Redirect` instead of an fd (below).
+//!
+//! # Redirects
+//!
+//! A server may answer `Open` not with an fd but with [`Reply::Redirect`]:
+//! "open this elsewhere". Its label is [`REDIRECT_LABEL`] (`0x1F0`), it has
+//! no words, its bytes are the path to open at the other server (often
+//! empty: that server's only device), and the message's handle field
+//! carries a send handle to the other server's endpoint, which the client
+//! now owns. The client sends the same `Open` (flags and mode unchanged)
+//! with the new path to that handle, keeps the handle for the fd's
+//! requests, and closes it after `Release`. The file server answers this
+//! way for `/dev/NAME`, handing out the driver's endpoint from the device
+//! registry. A Redirect without a handle is a broken reply (the client
+//! fails the open with `EIO`). `Open` with [`OpenFlags::PATH`] is never
+//! redirected.
 //!
 //! Each [`Request`] variant documents its operation. Rules common to all:
 //!
@@ -53,6 +69,8 @@ mod dir_tests;
 #[cfg(test)]
 mod fuzz_tests;
 mod names;
+#[cfg(test)]
+mod redirect_tests;
 mod reply;
 mod request;
 mod stat;
@@ -75,6 +93,8 @@ pub const MAX_IO_BYTES: usize = abi::MAX_MSG_BYTES;
 pub const MAX_MODE: u32 = 0o7777;
 /// Bytes of an encoded [`Stat`].
 pub const STAT_BYTES: usize = 48;
+/// The label of a [`Reply::Redirect`]: in the file protocol's range, but no request's.
+pub const REDIRECT_LABEL: u16 = 0x1F0;
 
 /// The operations of the file protocol; the value is the request label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -167,8 +187,14 @@ impl OpenFlags {
     pub const APPEND: OpenFlags = OpenFlags(1 << 5);
     /// The name must be a directory (`ENOTDIR` otherwise).
     pub const DIRECTORY: OpenFlags = OpenFlags(1 << 6);
+    /// Open the name itself (Linux's `O_PATH`): the fd answers only `Stat`
+    /// and `Release` (`EBADF` for the rest), nothing is created, truncated
+    /// or redirected (`EINVAL` with `CREATE` or `TRUNCATE`), and `WRITE`
+    /// is not checked. How a client stats `/dev/NAME` at the file server
+    /// rather than at the driver. Device servers may ignore it.
+    pub const PATH: OpenFlags = OpenFlags(1 << 7);
     /// Every defined bit.
-    pub const ALL: OpenFlags = OpenFlags(0x7F);
+    pub const ALL: OpenFlags = OpenFlags(0xFF);
 
     /// The raw bits.
     pub const fn bits(self) -> u32 {

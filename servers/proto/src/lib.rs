@@ -23,8 +23,9 @@
 //! |------------------|---------|
 //! | `0`              | a successful reply ([`OK_LABEL`]) |
 //! | `1..=0xFF`       | an error reply: the [`Errno`] number, Linux's |
-//! | `0x100..=0x1FF`  | [file protocol](mod@file) requests |
+//! | `0x100..=0x1FF`  | [file protocol](mod@file) requests (and `0x1F0`, its `Redirect` reply to `Open`) |
 //! | `0x200..=0x2FF`  | [device-registry](devreg) requests |
+//! | `0x300..=0x3FF`  | [init (supervisor)](initctl) requests |
 //! | `0xFFF0..`       | the kernel's own messages ([`abi::label`]) |
 //!
 //! A request is one `call`; its reply answers it. A server answers a request
@@ -39,6 +40,7 @@
 //! - [`open_table`]: a server's fds, per client, with use counts.
 //! - [`devreg`]: register, unregister, lookup and list devices, and the
 //!   registry's rules.
+//! - [`initctl`]: what a shell asks of init (stop a task).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -49,6 +51,7 @@ mod wire;
 
 pub mod devreg;
 pub mod file;
+pub mod initctl;
 pub mod ioctl;
 pub mod open_table;
 

@@ -7,11 +7,12 @@ use super::*;
 use crate::test_rng::{FuzzMsg, Rng};
 use std::vec::Vec;
 
-/// A label near the protocol's: its ops, just past them, success, errno labels, anything.
+/// A label near the protocol's: its ops, just past them, success, redirect, errno labels, anything.
 fn fuzz_label(rng: &mut Rng) -> u16 {
-    match rng.below(5) {
+    match rng.below(6) {
         0 | 1 => 0x100 + rng.below(Op::ALL.len() as u64 + 1) as u16,
         2 => 0,
+        5 => REDIRECT_LABEL,
         3 => rng.below(0x80) as u16,
         _ => rng.next() as u16,
     }
@@ -30,7 +31,7 @@ fn seeds() -> Vec<(&'static [Op], FuzzMsg)> {
             FuzzMsg::from_valid(enc.label, enc.words, sent(&buf, &enc)),
         ));
     }
-    for reply in sample_replies(&data) {
+    for reply in sample_replies(&data, long_path) {
         let enc = reply.encode(&mut buf).unwrap();
         let msg = FuzzMsg::from_valid(enc.label, enc.words, sent(&buf, &enc));
         out.push((reply.ops(), msg));

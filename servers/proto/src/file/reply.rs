@@ -1,7 +1,7 @@
 //! File-protocol replies and their encoding into label, words and bytes.
 
-use super::names::{check_name, name_from_bytes};
-use super::{FileKind, Op, PollEvents, Stat, MAX_IO_BYTES};
+use super::names::{check_name, check_path, name_from_bytes, path_from_bytes};
+use super::{FileKind, Op, PollEvents, Stat, MAX_IO_BYTES, REDIRECT_LABEL};
 use crate::wire::{
     check_len, fd_from_word, fd_to_word, no_bytes, offset_from_word, put_bytes, reply_errno,
     u32_from_word, DecodeError, Encoded, OK_LABEL,
@@ -9,13 +9,21 @@ use crate::wire::{
 use crate::Errno;
 use abi::MSG_REGS;
 
-/// A file-protocol reply; the data of `Read` and `Ioctl` and an entry's name borrow the message bytes.
+/// A file-protocol reply; the data of `Read` and `Ioctl`, an entry's name and a redirect's path borrow the message bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reply<'a> {
     /// `Open` succeeded: the new fd (nonzero).
     Opened {
         /// The fd for later requests.
         fd: u32,
+    },
+    /// `Open` is to be sent elsewhere: label [`REDIRECT_LABEL`], no words, the path in the bytes.
+    ///
+    /// The message's handle field carries the other server's endpoint (see
+    /// the [module docs](super#redirects)); this value is only the path.
+    Redirect {
+        /// What to open at the other server (UTF-8, no NUL, at most [`MAX_PATH_BYTES`](super::MAX_PATH_BYTES); often empty).
+        path: &'a str,
     },
     /// `Read` succeeded: the bytes read (w0 repeats their count; empty at end of file).
     Read {
@@ -77,7 +85,7 @@ impl<'a> Reply<'a> {
     /// Every operation this reply can answer ([`Reply::Error`] answers any).
     pub const fn ops(&self) -> &'static [Op] {
         match self {
-            Reply::Opened { .. } => &[Op::Open],
+            Reply::Opened { .. } | Reply::Redirect { .. } => &[Op::Open],
             Reply::Read { .. } => &[Op::Read],
             Reply::Written { .. } => &[Op::Write],
             Reply::Ioctl { .. } => &[Op::Ioctl],
@@ -94,11 +102,16 @@ impl<'a> Reply<'a> {
     /// Encodes the reply; its bytes go to the start of `buf`.
     ///
     /// Fails with `E2BIG` for data beyond `buf` or one message, `EBADF` for
-    /// fd 0, `ENAMETOOLONG` for a long entry name and `EINVAL` for other
-    /// out-of-range fields.
+    /// fd 0, `ENAMETOOLONG` for a long entry name or redirect path and
+    /// `EINVAL` for other out-of-range fields (a NUL in a path).
     pub fn encode(&self, buf: &mut [u8]) -> Result<Encoded, Errno> {
         Ok(match *self {
             Reply::Opened { fd } => Encoded::new(OK_LABEL, [fd_to_word(fd)?], 0),
+            Reply::Redirect { path } => {
+                check_path(path)?;
+                let len = put_bytes(buf, path.as_bytes())?;
+                Encoded::new(REDIRECT_LABEL, [], len)
+            }
             Reply::Read { data } => {
                 let len = put_bytes(buf, data)?;
                 Encoded::new(OK_LABEL, [len as u64], len)
@@ -139,6 +152,9 @@ impl<'a> Reply<'a> {
     }
 
     /// Decodes the reply to a request of operation `op`. Never panics.
+    ///
+    /// [`REDIRECT_LABEL`] is a reply only to `Open`; to any other operation
+    /// it is an unknown label ([`DecodeError::UnknownErrno`]).
     pub fn decode(
         op: Op,
         label: u16,
@@ -146,6 +162,11 @@ impl<'a> Reply<'a> {
         bytes: &'a [u8],
     ) -> Result<Reply<'a>, DecodeError> {
         check_len(bytes)?;
+        if op == Op::Open && label == REDIRECT_LABEL {
+            return Ok(Reply::Redirect {
+                path: path_from_bytes(bytes)?,
+            });
+        }
         if let Some(errno) = reply_errno(label)? {
             return Ok(Reply::Error(errno));
         }

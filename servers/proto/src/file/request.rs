@@ -12,7 +12,8 @@ use abi::MSG_REGS;
 /// A file-protocol request, borrowing its path or data from the message bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Request<'a> {
-    /// Open `path` and get an fd ([`Reply::Opened`](super::Reply::Opened)).
+    /// Open `path` and get an fd ([`Reply::Opened`](super::Reply::Opened)), or
+    /// be sent to another server ([`Reply::Redirect`](super::Reply::Redirect), see [redirects](super#redirects)).
     ///
     /// The path is UTF-8 without NUL bytes, at most [`MAX_PATH_BYTES`](super::MAX_PATH_BYTES): a
     /// file server's absolute path, or a device server's own name for one of

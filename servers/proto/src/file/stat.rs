@@ -23,9 +23,9 @@ pub struct Stat {
     pub kind: FileKind,
     /// Permission bits (`0o644`), at most [`MAX_MODE`].
     pub mode: u32,
-    /// A device's major number (see [`crate::devreg`]); 0 for files and directories.
+    /// A device's major number (see [`crate::devreg`]), Linux's `major(st_rdev)`; 0 for files and directories.
     pub major: u32,
-    /// A device's minor number; 0 for files and directories.
+    /// A device's minor number, `minor(st_rdev)`; 0 for files and directories.
     pub minor: u32,
     /// Bytes in a file; 0 for a character device.
     pub size_bytes: u64,

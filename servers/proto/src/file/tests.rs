@@ -175,9 +175,12 @@ fn unused_words_are_ignored() {
     assert_eq!(Request::decode(enc.label, enc.words, &[]), Ok(req));
 }
 
-pub(super) fn sample_replies<'a>(data: &'a [u8]) -> [Reply<'a>; 15] {
+pub(super) fn sample_replies<'a>(data: &'a [u8], long_path: &'a str) -> [Reply<'a>; 18] {
     [
         Reply::Opened { fd: 1 },
+        Reply::Redirect { path: "" },
+        Reply::Redirect { path: "gpio/ü" },
+        Reply::Redirect { path: long_path },
         Reply::Read { data },
         Reply::Read { data: &[] },
         Reply::Written {
@@ -215,7 +218,8 @@ pub(super) fn sample_replies<'a>(data: &'a [u8]) -> [Reply<'a>; 15] {
 #[test]
 fn every_reply_round_trips() {
     let data = [7u8; MAX_IO_BYTES];
-    for reply in sample_replies(&data) {
+    let long_path: &str = &"r".repeat(MAX_PATH_BYTES);
+    for reply in sample_replies(&data, long_path) {
         let mut buf = page();
         let enc = reply.encode(&mut buf).unwrap();
         for &op in reply.ops() {
@@ -224,6 +228,7 @@ fn every_reply_round_trips() {
         }
         match reply {
             Reply::Error(e) => assert_eq!((enc.label, enc.word_count), (e.code(), 0)),
+            Reply::Redirect { .. } => assert_eq!((enc.label, enc.word_count), (0x1F0, 0)),
             _ => assert_eq!(enc.label, OK_LABEL),
         }
     }
@@ -307,11 +312,15 @@ fn bad_fields_are_refused_on_both_sides() {
         );
     }
     // Flags: unknown bits, or neither READ nor WRITE.
-    for flags in [0x80, 0, OpenFlags::CREATE.bits()] {
+    for flags in [0x100, 0x80, 0, OpenFlags::CREATE.bits()] {
         let r = Request::decode(0x100, [flags.into(), 0, 0, 0], b"f");
         assert_eq!(r, Err(DecodeError::BadWord(0)));
     }
-    assert_eq!(OpenFlags::from_bits(0x80 | 1), None);
+    assert_eq!(OpenFlags::from_bits(0x100 | 1), None);
+    assert_eq!(
+        OpenFlags::from_bits(0x80 | 1),
+        Some(OpenFlags::PATH | OpenFlags::READ)
+    );
     assert_eq!(
         Request::decode(0x100, [1, 0o10000, 0, 0], b"f"),
         Err(DecodeError::BadWord(1))
@@ -351,8 +360,8 @@ fn bad_fields_are_refused_on_both_sides() {
 #[test]
 fn bad_replies_are_refused() {
     assert_eq!(
-        Reply::decode(Op::Open, 3, [0; 4], &[]),
-        Err(DecodeError::UnknownErrno(3))
+        Reply::decode(Op::Open, 4, [0; 4], &[]),
+        Err(DecodeError::UnknownErrno(4))
     );
     assert_eq!(
         Reply::decode(Op::Open, 0, [0; 4], &[]),
