@@ -5,8 +5,8 @@ BUILD     := build
 PROFILE   := release
 KTESTS    := ktest-mem ktest-timer ktest-fault ktest-user
 # User programs: the crates that build them, and what goes in each boot archive.
-USER_CRATES  := init hello utests gpio uart devreg fs
-BOOT_FILES   := init hello devreg gpio
+USER_CRATES  := init hello utests gpio uart devreg fs shell
+BOOT_FILES   := init hello devreg uart gpio fs shell
 UTEST_FILES  := init=utest uecho ufault upartner gpio devreg fs
 BENCH_FILES  := init=ubench uecho upartner
 UTTY_FILES   := init=utty uart
@@ -96,7 +96,7 @@ bench: ktests
 		-kernel $(BUILD)/bench.img | grep --line-buffered 'bench' | tee $(BUILD)/bench.txt
 
 test-host: deps
-	$(CARGO) test -p abi -p ksyms -p newc -p proto -p fs -p gpio -p uart -p mkimage -p kernel -p ulib
+	$(CARGO) test -p abi -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib
 	$(CARGO) test -p systest --lib
 
 test-system: kernel ktests
@@ -104,7 +104,7 @@ test-system: kernel ktests
 	MICA_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test -p systest --test '*'
 
 clippy: deps
-	$(CARGO) clippy -p abi -p ksyms -p newc -p proto -p fs -p gpio -p uart -p mkimage -p kernel -p ulib -p systest --all-targets -- -D warnings
+	$(CARGO) clippy -p abi -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib -p systest --all-targets -- -D warnings
 	$(CARGO) clippy -p kernel --target $(TARGET) --bins --features ktest -- -D warnings
 	$(CARGO) clippy --target $(TARGET) $(addprefix -p ,$(USER_CRATES)) -p ulib -- -D warnings
 

@@ -20,6 +20,7 @@
 mod failure;
 mod matcher;
 mod qemu;
+mod shell;
 mod stream;
 pub mod text;
 
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 pub use failure::{Failure, FailureKind};
 pub use qemu::{BootOptions, Qemu, QEMU_PROGRAM};
+pub use shell::{Shell, PROMPT};
 
 /// The environment variable that overrides where built images are found.
 pub const BUILD_DIR_ENV: &str = "MICA_BUILD_DIR";

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use systest::text::{first_number, number_after, number_before, strip_timestamp};
-use systest::{image, BootOptions, Failure, Qemu};
+use systest::{image, BootOptions, Failure, Qemu, Shell, PROMPT};
 
 /// QEMU boots in about a second; this leaves room for a loaded machine.
 const STEP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -81,40 +81,67 @@ fn kernel_boots_and_logs_each_stage_in_order() -> Result<(), Failure> {
     Ok(())
 }
 
-/// User space comes up: init from the boot archive starts the device registry
-/// and the GPIO driver (which registers itself), lists the devices, starts
-/// `hello`, which prints its arguments and exits, and init hears about it.
+/// User space comes up: init from the boot archive starts the device
+/// registry, the UART driver (which takes the console over), the GPIO driver
+/// and the file server, lists the devices, starts `hello`, which prints its
+/// arguments and exits, and starts the shell. After the handover the kernel
+/// log no longer reaches the console; `dmesg` in the shell shows it, in order.
 #[test]
-fn init_starts_drivers_and_hello_and_supervises_them() -> Result<(), Failure> {
+fn init_starts_the_boot_set_and_the_log_shows_it_in_order() -> Result<(), Failure> {
     let mut qemu = Qemu::boot(&image("kernel8.img")?, BootOptions::default())?;
     let line = qemu.expect_line("started init (pid ", STEP_TIMEOUT)?;
     if number_after(&line, "(pid ") != Some(1) {
         return Err(qemu.fail(format!("init should be pid 1: {line:?}")));
     }
-    qemu.expect_line("init[1]: mica user space is up", STEP_TIMEOUT)?;
-    qemu.expect_line("registered gpiochip0 (major 254, minor 0)", STEP_TIMEOUT)?;
-    qemu.expect_line("init[1]: devices: Character devices:", STEP_TIMEOUT)?;
-    qemu.expect_line("init[1]: devices: 254   0 gpiochip0", STEP_TIMEOUT)?;
-    qemu.expect_line(
-        "init[1]: iomem: 3f200000-3f200fff gpio     pid 3",
-        STEP_TIMEOUT,
-    )?;
-    let line = qemu.expect_line("init[1]: started hello (pid ", STEP_TIMEOUT)?;
-    let Some(pid) = number_after(&line, "(pid ") else {
-        return Err(qemu.fail(format!("no pid in {line:?}")));
+    qemu.expect_line("console: the UART driver has the console now", STEP_TIMEOUT)?;
+    qemu.expect("type 'help'", STEP_TIMEOUT)?;
+    qemu.expect(PROMPT, STEP_TIMEOUT)?;
+    let mut sh = Shell {
+        qemu,
+        timeout: STEP_TIMEOUT,
     };
-    qemu.expect_line(
-        &format!("hello[{pid}]: hello from mica user space"),
-        STEP_TIMEOUT,
-    )?;
-    qemu.expect_line(
-        &format!("hello[{pid}]:   arg from = \"init\""),
-        STEP_TIMEOUT,
-    )?;
-    qemu.expect_line(
-        &format!("init[1]: task {pid} exited with code 0"),
-        STEP_TIMEOUT,
-    )?;
+    // hello runs at the lowest priority, so it may finish after the prompt appears.
+    let mut log = sh.run("dmesg")?;
+    for _ in 0..50 {
+        if log.contains("(hello) exited") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        log = sh.run("dmesg")?;
+    }
+    let mut rest = log.as_str();
+    let mut hello_pid = 0;
+    for needle in [
+        "init[1]: mica user space is up",
+        "init[1]: started devreg (pid ",
+        "init[1]: started uart (pid ",
+        "init[1]: started gpio (pid ",
+        "init[1]: started fs (pid ",
+        "init[1]: started hello (pid ",
+        "init[1]: devices: Character devices:",
+        "init[1]: iomem: 3f200000-3f200fff gpio ",
+        "init[1]: started shell (pid ",
+    ] {
+        let Some(at) = rest.find(needle) else {
+            return Err(sh.fail(format!("dmesg lacks {needle:?} (in order): {log:?}")));
+        };
+        if needle.contains("started hello") {
+            hello_pid = number_after(&rest[at..], "(pid ").unwrap_or(0);
+        }
+        rest = &rest[at + needle.len()..];
+    }
+    // hello runs beside init, so its lines may come before or after the shell's start.
+    for needle in [
+        format!("hello[{hello_pid}]: hello from mica user space"),
+        format!("hello[{hello_pid}]:   arg from = \"init\""),
+        format!("task {hello_pid} (hello) exited with code 0"),
+        // The driver runs at a higher priority than init, so it may register before init logs its start.
+        String::from("gpio[4]: registered gpiochip0 (254, 0)"),
+    ] {
+        if !log.contains(&needle) {
+            return Err(sh.fail(format!("dmesg lacks {needle:?}: {log:?}")));
+        }
+    }
     Ok(())
 }
 

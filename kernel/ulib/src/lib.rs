@@ -72,6 +72,8 @@ extern crate alloc;
 pub mod args;
 #[cfg(target_os = "none")]
 pub mod device;
+#[cfg(any(target_os = "none", test))]
+pub mod file;
 pub mod heap;
 pub mod ipc;
 #[cfg(target_os = "none")]
@@ -90,6 +92,8 @@ pub mod server;
 pub mod start;
 #[cfg(target_os = "none")]
 mod sys;
+#[cfg(target_os = "none")]
+pub mod sysinfo;
 #[cfg(target_os = "none")]
 pub mod task;
 

@@ -11,7 +11,9 @@ mod t_devices;
 mod t_fs;
 mod t_gpio;
 mod t_ipc;
+mod t_namespace;
 mod t_registry;
+mod t_sysinfo;
 mod t_system;
 
 use alloc::format;
@@ -157,6 +159,14 @@ const TESTS: &[Test] = &[
     (
         "the file server stores, renames, lists and fills up cleanly",
         t_fs::file_server,
+    ),
+    (
+        "the namespace: /boot is the boot archive, /dev opens drivers",
+        t_namespace::namespace,
+    ),
+    (
+        "the kernel reports its log, tasks, CPU time, caches and memory",
+        t_sysinfo::introspection,
     ),
 ];
 

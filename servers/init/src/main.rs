@@ -1,26 +1,29 @@
-//! init: the first task. Lists the boot archive, starts the device registry and
-//! the GPIO driver, starts `hello`, and reports how tasks end.
+//! init: the first task. Lists the boot archive, starts the boot set (registry,
+//! UART console, GPIO, file server, hello, shell), logs the device listings and
+//! supervises: it reports how tasks end, respawns the shell and stops tasks on request.
 #![no_std]
 #![no_main]
 #![forbid(unsafe_code)]
 
 extern crate alloc;
 
+mod services;
+mod supervise;
+
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use proto::devreg::ProcDevices;
-use ulib::abi::{label, FOREVER};
+use services::{start, Endpoints, BOOT_SET};
 use ulib::mapping::boot_archive;
-use ulib::task::{spawn, Spawn};
-use ulib::{
-    eprintln, println, sys_endpoint_create, sys_handle_dup, sys_info, sys_recv, InfoKind, Rights,
-};
+use ulib::{eprintln, println, sys_endpoint_create, sys_info, InfoKind};
 
 ulib::entry!(main);
 
 /// Handle 1: the boot archive region the kernel hands to init.
 const BOOT_ARCHIVE: u32 = 1;
+/// How long init waits for the console driver to register ttyS0 before starting the shell.
+const DEVICE_WAIT_NS: u64 = 500_000_000;
 
 fn main() -> i32 {
     let pid = sys_info(InfoKind::TaskId).unwrap_or(0);
@@ -39,83 +42,60 @@ fn main() -> i32 {
     for entry in archive.iter() {
         println!("boot archive: {} ({} bytes)", entry.name, entry.data.len());
     }
-    let Ok(supervisor) = sys_endpoint_create() else {
-        eprintln!("cannot create the supervisor endpoint");
+    let Some(mut eps) = endpoints() else {
+        eprintln!("cannot create init's endpoints");
         return 1;
     };
-    start_drivers(&archive, supervisor);
-    if let Some(elf) = archive.find("hello") {
-        let s = Spawn {
-            elf,
-            name: "hello",
-            args: "from=init",
-            priority: 8,
-            fault_ep: supervisor,
-            handles: &[],
-        };
-        match spawn(&s) {
-            Ok((_, child)) => println!("started hello (pid {child})"),
-            Err(e) => eprintln!("cannot start hello: {e}"),
+    let mut children = Vec::new();
+    for (i, spec) in BOOT_SET.iter().enumerate() {
+        if spec.name == "shell" {
+            wait_for_device(eps.registry, "ttyS0");
+            log_listings(eps.registry);
+        }
+        if let Some(c) = start(&archive, &mut eps, i) {
+            children.push(c);
         }
     }
-    loop {
-        match sys_recv(supervisor, FOREVER) {
-            Ok((msg, _)) if msg.label() == label::EXIT => {
-                let (pid, code) = (msg.words[0], msg.words[1] as i64);
-                println!("task {pid} exited with code {code}");
-            }
-            Ok((msg, _)) if msg.label() == label::FAULT => {
-                let [pid, esr, far, elr] = msg.words;
-                println!("task {pid} faulted (ESR {esr:#x}, FAR {far:#x}, ELR {elr:#x})");
-            }
-            Ok((msg, _)) => println!("unexpected message, label {:#x}", msg.label()),
-            Err(e) => {
-                eprintln!("supervisor receive failed: {e}");
-                return 1;
-            }
-        }
-    }
+    supervise::run(&archive, &mut eps, children)
 }
 
-/// Starts the device registry and the GPIO driver (registered as gpiochip0),
-/// then prints the registry's listing, like `/proc/devices`.
-fn start_drivers(archive: &newc::Archive, supervisor: u32) {
-    let (Some(devreg), Some(gpio)) = (archive.find("devreg"), archive.find("gpio")) else {
-        return;
-    };
-    let (Ok(registry), Ok(gpio_ep)) = (sys_endpoint_create(), sys_endpoint_create()) else {
-        return;
-    };
-    let start = |elf, name, priority, handles: &[u32]| {
-        let s = Spawn {
-            elf,
-            name,
-            args: "",
-            priority,
-            fault_ep: supervisor,
-            handles,
-        };
-        match spawn(&s) {
-            Ok((_, pid)) => println!("started {name} (pid {pid})"),
-            Err(e) => eprintln!("cannot start {name}: {e}"),
+fn endpoints() -> Option<Endpoints> {
+    let mut services = [0; BOOT_SET.len()];
+    for (slot, spec) in services.iter_mut().zip(BOOT_SET.iter()) {
+        if spec.grants.contains(&services::Grant::Service) {
+            *slot = sys_endpoint_create().ok()?;
         }
-    };
-    start(devreg, "devreg", 20, &[registry]);
-    // The badge is the driver's registration id, shown as its owner in listings.
-    let rights = Rights::SEND.union(Rights::GRANT).union(Rights::DUP);
-    let Ok(for_gpio) = sys_handle_dup(registry, rights, 1) else {
-        return;
-    };
-    start(gpio, "gpio", 20, &[gpio_ep, for_gpio]);
-    let _ = ulib::sys_handle_close(for_gpio);
-    let _ = ulib::sys_sleep(20_000_000); // let them come up
+    }
+    Some(Endpoints {
+        supervisor: sys_endpoint_create().ok()?,
+        registry: sys_endpoint_create().ok()?,
+        archive: BOOT_ARCHIVE,
+        services,
+        next_badge: 0,
+    })
+}
+
+/// Waits until `name` is registered (the console the shell opens), or gives up after a while.
+fn wait_for_device(registry: u32, name: &str) {
+    let step_ns = 10_000_000;
+    for _ in 0..DEVICE_WAIT_NS / step_ns {
+        if let Ok((_, h)) = ulib::registry::lookup(registry, name) {
+            let _ = ulib::sys_handle_close(h);
+            return;
+        }
+        let _ = ulib::sys_sleep(step_ns);
+    }
+    eprintln!("{name} did not appear; starting the shell anyway");
+}
+
+/// Logs the registry's listing (like `/proc/devices`) and the device claims (like `/proc/iomem`).
+fn log_listings(registry: u32) {
     let mut devices = Vec::new();
     if ulib::registry::for_each(registry, |d| devices.push(*d)).is_ok() {
         for line in format!("{}", ProcDevices(&devices)).lines() {
             println!("devices: {line}");
         }
     }
-    // The device claims, like /proc/iomem.
     for i in 0.. {
         let Ok((name, base, len, owner)) = ulib::device::info(i) else {
             break;
