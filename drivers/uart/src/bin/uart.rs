@@ -136,10 +136,13 @@ mod server {
     /// Received bytes go through the line discipline (echo included); parked reads are answered.
     fn on_interrupt(c: &mut Console) {
         let uart = c.uart;
+        // Clear first, then drain: a byte that lands after the drain raises
+        // the interrupt again. (The other order lost it: QEMU's PL011 raises
+        // RX only when its FIFO goes from empty to one byte.)
+        uart.ack_interrupts();
         while let Some(byte) = uart.try_read() {
             c.line.input(byte, &mut |echo: &[u8]| write_all(uart, echo));
         }
-        uart.ack_interrupts();
         let _ = ulib::device::irq_ack(c.irq);
         while c.line.readable() && !c.parked.is_empty() {
             let parked = c.parked.remove(0);
