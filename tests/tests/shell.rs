@@ -251,3 +251,17 @@ fn poweroff_ends_qemu_with_status_zero() -> Result<(), Failure> {
     }
     Ok(())
 }
+
+#[test]
+fn reboot_restarts_the_machine_into_a_fresh_shell() -> Result<(), Failure> {
+    let mut sh = boot()?;
+    sh.run("echo before > /mark")?;
+    sh.qemu.send("reboot\r")?;
+    sh.qemu.expect("restarting", STEP)?;
+    sh.qemu.expect("mica: boot complete", STEP)?;
+    sh.qemu.expect("type 'help'", STEP)?;
+    sh.qemu.expect(PROMPT, STEP)?;
+    // A new boot: the in-memory file system starts empty.
+    sh.check("cat /mark", &["no such file or directory"])?;
+    Ok(())
+}

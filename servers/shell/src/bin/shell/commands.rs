@@ -203,7 +203,8 @@ pub fn run_line(ctx: &mut Ctx, line: &str) {
     } else {
         Ok(())
     };
-    for e in [result, redirect].into_iter().filter_map(Result::err) {
+    let errors = [result, redirect].into_iter().filter_map(Result::err);
+    for e in errors.filter(|e| !e.is_empty()) {
         errln!(ctx, "{name}: {e}");
     }
     ctx.flush();

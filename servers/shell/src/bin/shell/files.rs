@@ -37,9 +37,11 @@ fn each(
             failed += 1;
         }
     }
-    match failed {
-        0 => Ok(()),
-        n => Err(format!("{n} of {} failed", args.len())),
+    // Each failure has been reported with its path; an empty error adds nothing.
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(String::new())
     }
 }
 
