@@ -67,7 +67,10 @@ fn fast_call(k: &mut Kernel, me: TaskId, regs: &Regs) -> Option<TaskId> {
         return None;
     };
     let badge = cap.badge;
-    let server = *k.endpoints.get(ep)?.receivers.front()?;
+    let endpoint = k.endpoints.get(ep)?;
+    // A dead endpoint has no receivers: its calls fail with PeerGone on the general path.
+    let server = *endpoint.receivers.front()?;
+    debug_assert!(!endpoint.is_dead(), "a receiver without a RECV handle");
     if !outranks_ready(k, server) {
         return None;
     }

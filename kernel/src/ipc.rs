@@ -31,7 +31,8 @@ impl Kernel {
     }
 
     /// Copies the message of `from` into `to`'s registers and IPC buffer, moving
-    /// a transferred handle along. `to` sees `badge` in `x6`.
+    /// a transferred handle along (a move: its object's counts, RECV ones
+    /// included, stay as they are). `to` sees `badge` in `x6`.
     pub fn transfer(&mut self, from: TaskId, to: TaskId, badge: u64) {
         let Some(s) = self.tasks.get_mut(from) else {
             return;
@@ -109,13 +110,15 @@ impl Kernel {
             .get_mut(ep)
             .and_then(|e| e.receivers.pop_front());
         let Some(r) = receiver else {
+            let e = self.endpoints.get_mut(ep).ok_or(Error::PeerGone)?;
+            if e.is_dead() {
+                return Err(Error::PeerGone); // nobody can ever receive it
+            }
             if timeout_ns == abi::NO_WAIT {
                 return Err(Error::WouldBlock);
             }
-            if let Some(e) = self.endpoints.get_mut(ep) {
-                e.senders.try_reserve(1).map_err(|_| Error::OutOfMemory)?;
-                e.senders.push_back(me);
-            }
+            e.senders.try_reserve(1).map_err(|_| Error::OutOfMemory)?;
+            e.senders.push_back(me);
             self.block_current(State::Sending { ep, call, badge }, timeout_ns);
             return Ok(());
         };

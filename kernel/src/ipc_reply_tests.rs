@@ -83,12 +83,7 @@ fn closing_a_saved_reply_fails_the_caller_with_peer_gone() {
     let saved = save(&mut k, p.srv);
     assert_eq!(
         sys(&mut k, p.srv, |k| {
-            let cap = k
-                .cur()
-                .handles
-                .remove(crate::cap::table::Handle::from_raw(saved as u32))?;
-            k.release(cap.object);
-            Ok(())
+            k.close_handle(crate::cap::table::Handle::from_raw(saved as u32))
         }),
         Ok(())
     );

@@ -223,7 +223,8 @@ fn endpoint_operations_check_the_handle_kind_and_rights() {
     let cap = tk(&mut k, p.cli)
         .handles
         .remove(Handle::from_raw(p.h_cli as u32));
-    k.release(cap.expect("live").object);
+    let cap = cap.expect("live");
+    k.release(cap.object, cap.rights);
     let _ = grant(&mut k, p.cli, KObj::Endpoint(p.ep), Rights::SEND, 0);
     assert_eq!(
         call(&mut k, p.cli, p.h_cli, 0, &[]),

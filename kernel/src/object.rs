@@ -44,16 +44,32 @@ impl KObj {
 
 /// A rendezvous point: threads queue here to send or to receive.
 ///
-/// Invariant: at most one of the queues is non-empty; every queued task is in
-/// state `Sending`/`Receiving` naming this endpoint.
+/// Invariants: at most one of the queues is non-empty; every queued task is in
+/// state `Sending`/`Receiving` naming this endpoint. `recv_refs <= refs`: of the
+/// handles counted in `refs` (every task's table, messages move handles without
+/// recounting), `recv_refs` are those with the RECV right. Once handles exist and
+/// `recv_refs` is 0 the endpoint is dead (see [`Endpoint::is_dead`]): no RECV
+/// handle can be made again, `receivers` and `senders` stay empty, and `call`
+/// and `send` fail with `PeerGone`. `Kernel::retain`/`release` keep the counts.
 #[derive(Default)]
 pub struct Endpoint {
-    /// Handles that name it (it dies with the last).
+    /// Handles that name it (the object is freed with the last).
     pub refs: u32,
+    /// Those of `refs` with the RECV right (nobody can receive once it is 0).
+    pub recv_refs: u32,
     /// Blocked senders, oldest first.
     pub senders: VecDeque<TaskId>,
     /// Blocked receivers, oldest first.
     pub receivers: VecDeque<TaskId>,
+}
+
+impl Endpoint {
+    /// No handle can receive on it any more (a pipe with no readers): senders
+    /// and callers get `PeerGone`.
+    #[inline(always)]
+    pub fn is_dead(&self) -> bool {
+        self.recv_refs == 0
+    }
 }
 
 /// An asynchronous bit-set with waiters.

@@ -138,10 +138,13 @@ impl Kernel {
             return Err(e);
         }
         let mut handles = HandleTable::new();
+        // Only the handles that went in are counted below (a full table drops the rest).
+        let mut given = 0;
         for cap in caps {
             if handles.insert(cap.clone()).is_err() {
                 break;
             }
+            given += 1;
         }
         let task = Task {
             pid: self.next_pid,
@@ -170,33 +173,11 @@ impl Kernel {
             }
         };
         self.next_pid += 1;
-        for cap in caps {
-            self.retain(cap.object);
+        for cap in &caps[..given] {
+            self.retain(cap.object, cap.rights);
         }
         self.wake(id);
         Ok(id)
-    }
-
-    /// Counts one more reference to an object (a new handle or holder).
-    pub fn retain(&mut self, obj: KObj) {
-        match obj {
-            KObj::Endpoint(id) => {
-                if let Some(e) = self.endpoints.get_mut(id) {
-                    e.refs += 1;
-                }
-            }
-            KObj::Notification(id) => {
-                if let Some(n) = self.notifications.get_mut(id) {
-                    n.refs += 1;
-                }
-            }
-            KObj::Region(id) => {
-                if let Some(r) = self.regions.get_mut(id) {
-                    r.refs += 1;
-                }
-            }
-            KObj::Task(_) | KObj::Irq(_) | KObj::Reply { .. } => {}
-        }
     }
 }
 

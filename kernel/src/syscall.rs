@@ -88,11 +88,7 @@ impl Kernel {
                 self.give(KObj::Notification(id), IPC_RIGHTS)
             }
             Sysnum::HandleDup => self.sys_handle_dup(a[0], a[1], a[2]),
-            Sysnum::HandleClose => {
-                let cap = self.cur().handles.remove(Handle::from_raw(a[0] as u32))?;
-                self.release(cap.object);
-                Ok(())
-            }
+            Sysnum::HandleClose => self.close_handle(Handle::from_raw(a[0] as u32)),
             Sysnum::Call => self.sys_send(a[0], true, a[6]),
             Sysnum::Send => self.sys_send(a[0], false, a[6]),
             Sysnum::Recv => self.sys_recv(a[0], a[6]),
@@ -186,7 +182,7 @@ impl Kernel {
             crate::arch::aarch64::mmu::flush_tlb_asid(asid.value());
         }
         if let Backing::Region(r) = backing {
-            self.release(KObj::Region(r));
+            self.release(KObj::Region(r), Rights::NONE);
         }
         Ok(())
     }
@@ -254,7 +250,7 @@ impl Kernel {
         let at = space
             .map_frames(va, &frames, attrs, Backing::Region(r))
             .map_err(space_err)?;
-        self.retain(KObj::Region(r));
+        self.retain(KObj::Region(r), Rights::NONE);
         self.cur().ctx.x[1] = at as u64;
         self.cur().ctx.x[2] = frames.len() as u64;
         Ok(())
@@ -264,13 +260,13 @@ impl Kernel {
     pub fn give(&mut self, obj: KObj, rights: Rights) -> Result<(), Error> {
         match self.cur().handles.insert(Cap::new(obj, rights)) {
             Ok(h) => {
-                self.retain(obj);
+                self.retain(obj, rights);
                 self.cur().ctx.x[1] = u64::from(h.raw());
                 Ok(())
             }
             Err(e) => {
-                self.retain(obj);
-                self.release(obj); // nothing else holds it: destroy it again
+                self.retain(obj, rights);
+                self.release(obj, rights); // nothing else holds it: destroy it again
                 Err(e.into())
             }
         }
@@ -279,12 +275,7 @@ impl Kernel {
     fn sys_handle_dup(&mut self, h: u64, rights: u64, badge: u64) -> Result<(), Error> {
         let handle = Handle::from_raw(h as u32);
         let badge = (badge != 0).then_some(badge);
-        let new = self
-            .cur()
-            .handles
-            .duplicate(handle, Rights::from_raw(rights), badge)?;
-        let obj = self.cur().handles.get(new)?.object;
-        self.retain(obj);
+        let new = self.dup_handle(handle, Rights::from_raw(rights), badge)?;
         self.cur().ctx.x[1] = u64::from(new.raw());
         Ok(())
     }

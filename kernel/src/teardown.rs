@@ -1,33 +1,89 @@
-//! Ending tasks: exit, faults and kills, giving back everything a task owned, and handle release.
+//! Ending tasks (exit, faults, kills) and counting handles to objects: retain, dup, close, release.
 
+use crate::cap::table::Handle;
 use crate::kstate::Kernel;
 use crate::object::KObj;
 use crate::platform;
 use crate::task::{KernelMsg, State, TaskId};
-use abi::{label, Error, MsgInfo};
+use abi::{label, Error, MsgInfo, Rights};
 
 impl Kernel {
-    /// Drops one reference to a kernel object; the last one destroys it and
-    /// wakes anyone blocked on it with `PeerGone`.
-    pub fn release(&mut self, obj: KObj) {
+    /// Counts one more holder of `obj`: a new handle with `rights`, or a
+    /// mapping (`Rights::NONE`). Every handle made is counted here once.
+    pub fn retain(&mut self, obj: KObj, rights: Rights) {
+        match obj {
+            KObj::Endpoint(id) => {
+                if let Some(e) = self.endpoints.get_mut(id) {
+                    if rights.contains(Rights::RECV) {
+                        // RECV handles come only from creation or from another RECV handle.
+                        debug_assert!(e.refs == 0 || !e.is_dead(), "a dead endpoint revived");
+                        e.recv_refs += 1;
+                    }
+                    e.refs += 1;
+                    debug_assert!(e.recv_refs <= e.refs);
+                }
+            }
+            KObj::Notification(id) => {
+                if let Some(n) = self.notifications.get_mut(id) {
+                    n.refs += 1;
+                }
+            }
+            KObj::Region(id) => {
+                if let Some(r) = self.regions.get_mut(id) {
+                    r.refs += 1;
+                }
+            }
+            KObj::Task(_) | KObj::Irq(_) | KObj::Reply { .. } => {}
+        }
+    }
+
+    /// `handle_dup`: a copy of the current task's handle `h` with `rights & its
+    /// rights`, counted with the copy's own rights (a copy without RECV keeps
+    /// no endpoint alive).
+    pub fn dup_handle(
+        &mut self,
+        h: Handle,
+        rights: Rights,
+        badge: Option<u64>,
+    ) -> Result<Handle, Error> {
+        let new = self.cur().handles.duplicate(h, rights, badge)?;
+        let copy = self.cur().handles.get(new)?;
+        let (obj, copy_rights) = (copy.object, copy.rights);
+        self.retain(obj, copy_rights);
+        Ok(new)
+    }
+
+    /// `handle_close`: takes `h` out of the current task's table and drops its hold.
+    pub fn close_handle(&mut self, h: Handle) -> Result<(), Error> {
+        let cap = self.cur().handles.remove(h)?;
+        self.release(cap.object, cap.rights);
+        Ok(())
+    }
+
+    /// Drops one holder of a kernel object: a handle with `rights`, or a
+    /// mapping (`Rights::NONE`). The last one destroys it and wakes anyone
+    /// blocked on it with `PeerGone`; for an endpoint, so does the last RECV handle.
+    pub fn release(&mut self, obj: KObj, rights: Rights) {
         match obj {
             KObj::Endpoint(ep) => {
                 let Some(e) = self.endpoints.get_mut(ep) else {
                     return;
                 };
+                debug_assert!(e.refs > 0, "an endpoint released more often than held");
                 e.refs = e.refs.saturating_sub(1);
-                if e.refs > 0 {
-                    return;
+                let mut orphaned = false;
+                if rights.contains(Rights::RECV) {
+                    debug_assert!(e.recv_refs > 0, "RECV handles miscounted");
+                    e.recv_refs = e.recv_refs.saturating_sub(1);
+                    orphaned = e.recv_refs == 0;
                 }
-                let Some(e) = self.endpoints.remove(ep) else {
-                    return;
-                };
-                for t in e.senders.into_iter().chain(e.receivers) {
-                    if self.tasks.get(t).is_some_and(|x| x.state == State::Zombie) {
-                        self.reap(t);
-                    } else {
-                        self.wake_with(t, Err(Error::PeerGone));
-                    }
+                debug_assert!(e.recv_refs <= e.refs);
+                let last = e.refs == 0;
+                if orphaned || last {
+                    self.fail_senders(ep);
+                }
+                if last {
+                    self.endpoints.remove(ep);
                 }
             }
             KObj::Notification(n) => {
@@ -86,6 +142,25 @@ impl Kernel {
         }
     }
 
+    /// Endpoint `ep` lost its last RECV handle (or its last handle): every
+    /// queued sender and caller fails with `PeerGone`, and a zombie waiting to
+    /// report to it is reaped.
+    fn fail_senders(&mut self, ep: crate::arena::Id) {
+        let Some(e) = self.endpoints.get_mut(ep) else {
+            return;
+        };
+        // A queued receiver holds a RECV handle, so none can be left.
+        debug_assert!(e.receivers.is_empty(), "a receiver without a RECV handle");
+        let queued = core::mem::take(&mut e.senders);
+        for t in queued.into_iter().chain(core::mem::take(&mut e.receivers)) {
+            if self.tasks.get(t).is_some_and(|x| x.state == State::Zombie) {
+                self.reap(t);
+            } else {
+                self.wake_with(t, Err(Error::PeerGone));
+            }
+        }
+    }
+
     /// Takes a task out of every queue and gives back its memory and handles.
     /// It stays in the arena (a zombie) until `reap`.
     fn dismantle(&mut self, t: TaskId) {
@@ -136,12 +211,12 @@ impl Kernel {
         if let Some(n) = bound.and_then(|n| self.notifications.get_mut(n)) {
             n.bound.retain(|&x| x != t);
         }
-        let caps: alloc::vec::Vec<KObj> = match self.tasks.get_mut(t) {
-            Some(task) => task.handles.drain().map(|c| c.object).collect(),
+        let caps: alloc::vec::Vec<(KObj, Rights)> = match self.tasks.get_mut(t) {
+            Some(task) => task.handles.drain().map(|c| (c.object, c.rights)).collect(),
             None => alloc::vec::Vec::new(),
         };
-        for obj in caps {
-            self.release(obj);
+        for (obj, rights) in caps {
+            self.release(obj, rights);
         }
         if self.loaded == Some(t) {
             platform::unload_user_tables();
@@ -154,7 +229,7 @@ impl Kernel {
         }
         if let Some(space) = space {
             for region in space.destroy() {
-                self.release(KObj::Region(region));
+                self.release(KObj::Region(region), Rights::NONE);
             }
         }
     }
@@ -216,8 +291,9 @@ impl Kernel {
                 self.wake(r);
             }
             None => {
+                // Nobody can receive on a dead endpoint: no zombie waits there.
                 let queued = self.endpoints.get_mut(ep).is_some_and(|e| {
-                    let room = e.senders.try_reserve(1).is_ok();
+                    let room = !e.is_dead() && e.senders.try_reserve(1).is_ok();
                     if room {
                         e.senders.push_back(t);
                     }
@@ -278,3 +354,7 @@ impl Kernel {
 #[cfg(test)]
 #[path = "teardown_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "peer_gone_tests.rs"]
+mod peer_gone_tests;

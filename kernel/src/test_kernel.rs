@@ -59,12 +59,7 @@ pub fn grant(k: &mut Kernel, t: TaskId, obj: KObj, rights: Rights, badge: u64) -
     let mut cap = Cap::new(obj, rights);
     cap.badge = badge;
     let h = tk(k, t).handles.insert(cap).expect("room for a handle");
-    match obj {
-        KObj::Endpoint(e) => k.endpoints.get_mut(e).expect("endpoint").refs += 1,
-        KObj::Notification(n) => k.notifications.get_mut(n).expect("ntfn").refs += 1,
-        KObj::Region(r) => k.regions.get_mut(r).expect("region").refs += 1,
-        KObj::Task(_) | KObj::Irq(_) | KObj::Reply { .. } => {}
-    }
+    k.retain(obj, rights);
     u64::from(h.raw())
 }
 

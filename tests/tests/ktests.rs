@@ -136,9 +136,9 @@ fn ktest_user_passes() -> Result<(), Failure> {
     let passed = number_after(summary, "utest: ");
     let failed = number_after(summary, " passed, ");
     match (passed, failed) {
-        (Some(p), Some(0)) if p >= 20 => Ok(()),
+        (Some(p), Some(0)) if p >= 21 => Ok(()),
         _ => Err(qemu.fail(format!(
-            "expected at least 20 passed and 0 failed: {summary:?}"
+            "expected at least 21 passed and 0 failed: {summary:?}"
         ))),
     }
 }

@@ -20,7 +20,9 @@ pub enum Error {
     OutOfMemory = 7,
     /// The timeout passed first.
     TimedOut = 8,
-    /// The other side of the IPC is gone (task ended, object closed).
+    /// The other side of the IPC is gone: the server that received a call
+    /// ended, the endpoint has no handle with RECV left (a pipe with no
+    /// readers), or the object was closed.
     PeerGone = 9,
     /// A message or buffer exceeds its limit.
     TooLarge = 10,

@@ -20,6 +20,19 @@
 //! buffer, one page mapped at [`IPC_BUFFER_VA`]: the kernel copies the
 //! sender's buffer into the receiver's, bounded by [`MsgInfo::len_bytes`].
 //!
+//! # Endpoint lifetime
+//!
+//! An endpoint lives while any handle names it, but it is *dead* once no
+//! handle with the RECV right is left anywhere: its last receiver closed it,
+//! exited or was killed (a pipe with no readers). Nobody can receive on it
+//! again, so every task waiting in `Call` or `Send` on it wakes with
+//! [`Error::PeerGone`], and later ones fail at once with it. The remaining
+//! handles stay valid until closed. A caller the server had already received
+//! waits for the reply as before, and gets `PeerGone` if the server ends or
+//! drops its saved reply without answering. A server handing out its
+//! endpoint gives clients a copy without RECV (`HandleDup` with SEND), so
+//! clients do not keep it alive.
+//!
 //! # Operations
 //!
 //! See [`Sysnum`]: each variant documents its arguments, results and errors.

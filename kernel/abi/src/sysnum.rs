@@ -50,9 +50,16 @@ pub enum Sysnum {
     /// with the registers of the table in the crate docs. `x6` = timeout.
     /// If [`crate::MsgInfo::handle`] is set, that handle (GRANT right on the
     /// endpoint) moves to the receiver. Errors: `InvalidHandle`, `NoRights`,
-    /// `TimedOut`, `PeerGone`, `TooLarge`.
+    /// `TimedOut`, `TooLarge`, `PeerGone`: at once if no handle with RECV on
+    /// the endpoint is left (it is dead, see the crate docs), while waiting to
+    /// be received if the last one goes (its holder exits, is killed or closes
+    /// it), and while waiting for the reply if the server that received the
+    /// call ends or drops its saved reply.
     Call = 13,
-    /// Sends a message on endpoint `x0` and waits only until it is received.
+    /// Sends a message on endpoint `x0` (SEND right) and waits only until it
+    /// is received. `x6` = timeout. Errors as for `Call`; `PeerGone` at once
+    /// on a dead endpoint (even with a `NO_WAIT` timeout) or when its last
+    /// RECV handle goes while the message waits.
     Send = 14,
     /// Waits for a message on endpoint `x0` (RECV right), or for a signal on
     /// the notification bound to this thread. `x6` = timeout; returns the

@@ -124,6 +124,7 @@ const TESTS: &[Test] = &[
         t_ipc::notifications,
     ),
     ("sleep and timeouts", t_ipc::sleep_and_timeouts),
+    ("a dead server fails its callers", t_ipc::dead_endpoint),
     ("shared memory regions", t_system::shared_memory),
     (
         "faults and exits reach the supervisor",

@@ -1,4 +1,4 @@
-//! IPC tests: call/reply, message sizes, badges, handle passing, rights, notifications, timeouts.
+//! IPC tests: call/reply, sizes, badges, handle passing, rights, notifications, timeouts, dead endpoints.
 
 use crate::{check, step, Env, Outcome};
 use ulib::abi::{label, FOREVER, NO_WAIT};
@@ -218,4 +218,41 @@ pub fn sleep_and_timeouts(_env: &Env) -> Outcome {
     check!(r == Err(Error::TimedOut), "wait gave {r:?}");
     step("close", sys_handle_close(n))?;
     step("close", sys_handle_close(ep))
+}
+
+/// Long enough that a call hanging on a dead endpoint fails the test instead of passing.
+const DEAD_CALL_TIMEOUT_NS: u64 = 2_000_000_000;
+
+pub fn dead_endpoint(env: &Env) -> Outcome {
+    // uecho holds the only RECV handle; the test keeps a SEND-only copy.
+    let (ep, task) = env.echo()?;
+    let client = step("dup", sys_handle_dup(ep, Rights::SEND, 0))?;
+    step("close", sys_handle_close(ep))?;
+    let reply = step(
+        "call",
+        sys_call(client, &Msg::new(1, [5]), DEAD_CALL_TIMEOUT_NS),
+    )?;
+    check!(reply.words[0] == 5, "a live server echoed {reply:?}");
+    env.stop(task);
+    let r = sys_call(client, &Msg::new(1, [6]), DEAD_CALL_TIMEOUT_NS);
+    check!(
+        r == Err(Error::PeerGone),
+        "a call to a killed server gave {r:?}"
+    );
+    let r = ulib::sys_send(client, &Msg::new(1, []), NO_WAIT);
+    check!(r == Err(Error::PeerGone), "a send to it gave {r:?}");
+    step("close the dead endpoint's handle", sys_handle_close(client))?;
+    // A caller already waiting when the receiver ends (or, if the receiver
+    // ran first, a call after it ended) also gets PeerGone.
+    let ep = step("endpoint", ulib::sys_endpoint_create())?;
+    let client = step("dup", sys_handle_dup(ep, Rights::SEND, 0))?;
+    let (task, _) = env.start("ufault", "kind=exit", &[ep], 0)?;
+    step("close", sys_handle_close(ep))?;
+    let r = sys_call(client, &Msg::new(1, []), DEAD_CALL_TIMEOUT_NS);
+    check!(
+        r == Err(Error::PeerGone),
+        "a call whose receiver exited gave {r:?}"
+    );
+    env.stop(task);
+    step("close", sys_handle_close(client))
 }
