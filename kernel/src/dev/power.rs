@@ -39,10 +39,9 @@ const WDOG_TIMEOUT_TICKS: u32 = 10;
 
 /// Resets the SoC through the watchdog; with `halt`, it stays off (QEMU exits).
 pub fn reset(halt: bool) -> ! {
-    // SAFETY: `board::PM_BASE` is the PM block inside the peripheral window,
-    // mapped as device memory for the kernel's life; this is the machine's
-    // last act, so no other user of the block (a driver that claimed
-    // `pm-wdt`) runs again to see the change.
+    // This is the machine's last act: a driver that claimed `pm-wdt` never runs again.
+    // SAFETY: `board::PM_BASE` is the PM block in the peripheral window,
+    // mapped as device memory for the kernel's life.
     let regs = unsafe { super::Mmio::<RegisterBlock>::kernel(crate::board::PM_BASE) };
     let partition = if halt { RSTS_PARTITION_HALT } else { 0 };
     let rsts = regs.rsts.get() & !(PASSWORD_MASK | RSTS_PARTITION_MASK);

@@ -77,11 +77,19 @@ pub enum Op {
     Lookup = 0x202,
     /// List devices: `/proc/devices`.
     List = 0x203,
+    /// Drop every device a server registered (it ended): init only.
+    RemoveOwner = 0x204,
 }
 
 impl Op {
     /// Every operation, in label order.
-    pub const ALL: [Op; 4] = [Op::Register, Op::Unregister, Op::Lookup, Op::List];
+    pub const ALL: [Op; 5] = [
+        Op::Register,
+        Op::Unregister,
+        Op::Lookup,
+        Op::List,
+        Op::RemoveOwner,
+    ];
 
     /// The request label.
     pub const fn label(self) -> u16 {

@@ -25,7 +25,8 @@
 //! | `1..=0xFF`       | an error reply: the [`Errno`] number, Linux's |
 //! | `0x100..=0x1FF`  | [file protocol](mod@file) requests (and `0x1F0`, its `Redirect` reply to `Open`) |
 //! | `0x200..=0x2FF`  | [device-registry](devreg) requests |
-//! | `0x300..=0x3FF`  | [init (supervisor)](initctl) requests |
+//! | `0x300..=0x3DF`  | [init (supervisor, module manager)](initctl) requests |
+//! | `0x3E0..=0x3FF`  | the [module lifecycle](modctl): ready, stop, crash, usage |
 //! | `0xFFF0..`       | the kernel's own messages ([`abi::label`]) |
 //!
 //! A request is one `call`; its reply answers it. A server answers a request
@@ -40,7 +41,8 @@
 //! - [`open_table`]: a server's fds, per client, with use counts.
 //! - [`devreg`]: register, unregister, lookup and list devices, and the
 //!   registry's rules.
-//! - [`initctl`]: what a shell asks of init (stop a task).
+//! - [`initctl`]: what a shell asks of init (load, unload, list modules; stop a task).
+//! - [`modctl`]: init and a module: ready, stop, crash, usage; the module handle layout.
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -53,6 +55,7 @@ pub mod devreg;
 pub mod file;
 pub mod initctl;
 pub mod ioctl;
+pub mod modctl;
 pub mod open_table;
 
 pub use error::Errno;

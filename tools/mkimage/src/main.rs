@@ -1,6 +1,7 @@
-//! mkimage: host build steps: embeds the kernel symbol table (and writes System.map), and writes the boot archive.
+//! mkimage: host build steps: embeds the kernel symbol table (and writes System.map), writes modules.dep and the boot archive.
 
 mod cpio;
+mod depmod;
 mod elf;
 mod embed;
 mod map;
@@ -15,12 +16,16 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: mkimage symbols <kernel.elf> [--map <System.map>]
        mkimage cpio <out.cpio> <name>=<path> ...
+       mkimage depmod <out.dep> <program> ...
        mkimage pack <kernel.elf> <kernel.bin> <archive.cpio> <out.img>
 
   symbols   encode the text symbols of <kernel.elf> into its .ksyms section (in place)
             and, with --map, write every symbol to <System.map> in Linux's format
   cpio      write the boot archive <out.cpio> (cpio newc): each <path> becomes the
             regular file <name> (mode 0755, mtime 0), in the order given
+  depmod    write <out.dep> (modules.dep: `NAME: DEPS` per line) from the .modinfo
+            sections of the programs; programs without one are skipped with a note,
+            a dependency on a module not among them is an error
   pack      write the bootable <out.img>: the flat <kernel.bin> (llvm-objcopy -O binary of
             <kernel.elf>), zeros up to __kernel_end, then the boot archive";
 
@@ -36,6 +41,8 @@ enum Command {
         out: String,
         members: Vec<(String, String)>,
     },
+    /// `mkimage depmod <out> <program> ...`.
+    Depmod { out: String, programs: Vec<String> },
     /// `mkimage pack <elf> <flat> <archive> <out>`.
     Pack { paths: [String; 4] },
 }
@@ -94,6 +101,20 @@ fn parse_args(args: Vec<OsString>) -> Result<Command, String> {
                 members,
             })
         }
+        Some("depmod") => {
+            let args: Vec<String> = args.collect();
+            if args.iter().any(|arg| arg == "-h" || arg == "--help") {
+                return Ok(Command::Help);
+            }
+            let (out, programs) = args.split_first().ok_or("missing <out.dep>")?;
+            if let Some(option) = args.iter().find(|arg| arg.starts_with('-')) {
+                return Err(format!("unknown option {option}"));
+            }
+            Ok(Command::Depmod {
+                out: out.clone(),
+                programs: programs.to_vec(),
+            })
+        }
         Some("pack") => {
             let args: Vec<String> = args.collect();
             match <[String; 4]>::try_from(args) {
@@ -150,6 +171,30 @@ fn run_cpio(out: &str, members: &[(String, String)]) -> Result<String, String> {
     ))
 }
 
+/// Runs `depmod`: reads every program first, so a failure writes nothing.
+fn run_depmod(out: &str, programs: &[String]) -> Result<String, String> {
+    let inputs = programs
+        .iter()
+        .map(|path| {
+            let data = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+            Ok((path.clone(), data))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let result = depmod::depmod(&inputs)?;
+    std::fs::write(out, &result.text).map_err(|e| format!("{out}: cannot write: {e}"))?;
+    let mut summary: String = result
+        .notes
+        .iter()
+        .map(|note| format!("mkimage: note: {note}\n"))
+        .collect();
+    summary.push_str(&format!(
+        "mkimage: {} modules in {out}: {}",
+        result.modules.len(),
+        result.modules.join(" ")
+    ));
+    Ok(summary)
+}
+
 /// Runs `pack`: the archive goes where the kernel's BSS ends.
 fn run_pack([elf_path, flat_path, archive_path, out]: &[String; 4]) -> Result<String, String> {
     let read = |p: &str| std::fs::read(p).map_err(|e| format!("{p}: cannot read: {e}"));
@@ -180,6 +225,7 @@ fn main() -> ExitCode {
         }
         Command::Symbols { elf, map } => report(run_symbols(&elf, map.as_deref())),
         Command::Cpio { out, members } => report(run_cpio(&out, &members)),
+        Command::Depmod { out, programs } => report(run_depmod(&out, &programs)),
         Command::Pack { paths } => report(run_pack(&paths)),
     }
 }
@@ -271,6 +317,29 @@ mod tests {
         ] {
             assert!(parse(args).is_err(), "{args:?} should be a usage error");
         }
+    }
+
+    #[test]
+    fn parses_the_depmod_subcommand() {
+        assert_eq!(
+            parse(&["depmod", "modules.dep", "user/fs", "user/uart"]),
+            Ok(Command::Depmod {
+                out: "modules.dep".to_string(),
+                programs: vec!["user/fs".to_string(), "user/uart".to_string()],
+            })
+        );
+        assert_eq!(parse(&["depmod", "--help"]), Ok(Command::Help));
+        assert!(parse(&["depmod"]).is_err());
+        assert!(parse(&["depmod", "out.dep", "-v"]).is_err());
+    }
+
+    #[test]
+    fn a_missing_depmod_input_writes_nothing() {
+        let out = std::env::temp_dir().join(format!("mkimage-{}-missing.dep", std::process::id()));
+        let out = out.to_str().expect("utf-8 temp path");
+        let err = run_depmod(out, &["/nonexistent/fs".to_string()]).expect_err("missing input");
+        assert!(err.starts_with("/nonexistent/fs: cannot read"), "{err}");
+        assert!(!std::path::Path::new(out).exists());
     }
 
     #[test]

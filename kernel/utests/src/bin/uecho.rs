@@ -14,6 +14,16 @@ use ulib::{eprintln, ipc, sys_handle_close, sys_recv, sys_reply_recv, sys_signal
 
 ulib::entry!(main);
 
+ulib::module! {
+    name: "uecho",
+    version: env!("CARGO_PKG_VERSION"),
+    license: "MIT OR Apache-2.0",
+    author: "mica developers",
+    description: "test server: echoes, badges, signals and sums for the IPC tests",
+    depends: "",
+    params: [],
+}
+
 const EP: u32 = 1;
 
 fn main() -> i32 {

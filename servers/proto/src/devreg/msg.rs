@@ -56,6 +56,14 @@ pub enum Request {
         /// Index of the first device wanted.
         start: u32,
     },
+    /// Drop every device registered by the server with registry badge
+    /// `owner` ([`Reply::Unregistered`]): init sends it when a server ends,
+    /// so a restarted one can register its names again. Only the registry's
+    /// creator (badge 0) may; others get `EPERM`.
+    RemoveOwner {
+        /// The ended server's registry badge.
+        owner: u64,
+    },
 }
 
 impl Request {
@@ -66,6 +74,7 @@ impl Request {
             Request::Unregister { .. } => Op::Unregister,
             Request::Lookup { .. } => Op::Lookup,
             Request::List { .. } => Op::List,
+            Request::RemoveOwner { .. } => Op::RemoveOwner,
         }
     }
 
@@ -89,6 +98,7 @@ impl Request {
                 Encoded::new(label, name.to_words(), 0)
             }
             Request::List { start } => Encoded::new(label, [start.into()], 0),
+            Request::RemoveOwner { owner } => Encoded::new(label, [owner], 0),
         })
     }
 
@@ -122,6 +132,7 @@ impl Request {
             Op::List => Request::List {
                 start: u32_from_word(&words, 0, u32::MAX)?,
             },
+            Op::RemoveOwner => Request::RemoveOwner { owner: w0 },
         })
     }
 }
@@ -205,7 +216,7 @@ impl<'a> Reply<'a> {
                 major: u32_from_word(&words, 0, super::MAX_MAJOR)?,
                 minor: u32_from_word(&words, 1, super::MAX_MINOR)?,
             },
-            Op::Unregister => Reply::Unregistered,
+            Op::Unregister | Op::RemoveOwner => Reply::Unregistered,
             Op::Lookup => Reply::Found(Device::from_words(words)?),
             Op::List => {
                 let count = u32_from_word(&words, 0, MAX_LIST_ENTRIES as u32)?;

@@ -85,6 +85,7 @@ fn every_request_round_trips() {
         },
         Request::Lookup { name: name("x") },
         Request::List { start: u32::MAX },
+        Request::RemoveOwner { owner: 1 << 40 },
     ];
     for req in requests {
         let enc = req.encode(&mut []).unwrap();
@@ -93,7 +94,7 @@ fn every_request_round_trips() {
         assert_eq!(Request::decode(enc.label, enc.words, &[]), Ok(req));
     }
     assert_eq!(
-        Request::decode(0x204, [0; 4], &[]).unwrap_err().errno(),
+        Request::decode(0x205, [0; 4], &[]).unwrap_err().errno(),
         Errno::NotImplemented
     );
     assert_eq!(
