@@ -78,6 +78,8 @@ pub mod heap;
 pub mod ipc;
 #[cfg(target_os = "none")]
 pub mod mapping;
+pub mod modinfo;
+pub mod module;
 mod msg;
 pub mod panic;
 pub mod print;

@@ -61,6 +61,12 @@ pub fn register(
     Ok((major, minor))
 }
 
+/// Drops every device the server with registry badge `owner` registered
+/// (init, when that server ended). Only the registry's creator may.
+pub fn remove_owner(registry: Handle, owner: u64) -> Result<(), Errno> {
+    call(registry, &Request::RemoveOwner { owner }, 0).map(drop)
+}
+
 /// Finds device `name`: its numbers and a handle to its server's endpoint.
 pub fn lookup(registry: Handle, name: &str) -> Result<(Device, Handle), Errno> {
     let req = Request::Lookup {

@@ -1,5 +1,6 @@
-//! The loop every file-protocol server runs: receive, answer (or park), wake on interrupts.
+//! The loop every file-protocol server runs: receive, answer (or park), wake on interrupts, stop when the manager says.
 
+use crate::module::{handle_manager, Handled, Stop};
 use crate::{eprintln, ipc, sys_recv, sys_reply_recv, Handle, Msg};
 use abi::{label, FOREVER};
 use proto::file::{Reply, Request};
@@ -19,17 +20,22 @@ pub fn encode(reply: &Reply, buf: &mut [u8; abi::MAX_MSG_BYTES]) -> Msg {
     }
 }
 
-/// Serves `service` for ever. `on_notification(bits)` runs when the bound
-/// notification fires (an interrupt); `on_request(request, badge, buf)` answers
-/// a decoded request with the reply message (encoded into `buf`, the IPC
-/// buffer, see [`encode`]), or `None` when it parked the request with
-/// `sys_reply_save`. Requests are decoded from a copy, so a reply may be
-/// written over the buffer. Returns only when receiving fails.
+/// Serves `service` until the module manager says STOP. `on_notification(bits)`
+/// runs when the bound notification fires (an interrupt); `on_request(request,
+/// badge, buf)` answers a decoded request with the reply message (encoded into
+/// `buf`, the IPC buffer, see [`encode`]), or `None` when it parked the request
+/// with `sys_reply_save`. Requests are decoded from a copy, so a reply may be
+/// written over the buffer.
+///
+/// The manager's messages ([`handle_manager`]) never reach `on_request`: STOP
+/// is answered and returns [`Stop::Requested`], USAGE is answered from
+/// [`crate::module::set_usage`], CRASH faults. Returns [`Stop::ReceiveFailed`]
+/// when receiving fails.
 pub fn serve(
     service: Handle,
     mut on_notification: impl FnMut(u64),
     mut on_request: impl FnMut(&Request, u64, &mut [u8; abi::MAX_MSG_BYTES]) -> Option<Msg>,
-) -> i32 {
+) -> Stop {
     let mut owed: Option<Msg> = None;
     loop {
         let received = match owed.take() {
@@ -40,12 +46,20 @@ pub fn serve(
             Ok(m) => m,
             Err(e) => {
                 eprintln!("receive failed: {e}");
-                return 1;
+                return Stop::ReceiveFailed(e);
             }
         };
         if msg.label() == label::NOTIFICATION {
             on_notification(msg.words[0]);
             continue;
+        }
+        match handle_manager(&msg, badge) {
+            Handled::Stop => return Stop::Requested,
+            Handled::Reply(reply) => {
+                owed = Some(reply);
+                continue;
+            }
+            Handled::NotManager => {}
         }
         owed = ipc::with_buffer(|buf| {
             let n = usize::from(msg.info.len_bytes).min(buf.len());

@@ -14,13 +14,23 @@
 //! handle is; the kernel badges only unbadged handles, so a driver that
 //! registered a badged copy gets copies with that one badge for all its
 //! clients (the registry says so in its log when the driver registers).
+//!
+//! A module like the drivers, with its own loop: handle 1 is its endpoint
+//! (the others of `proto::modctl::handles` it does not use), and the
+//! manager's STOP, USAGE and CRASH are handled by `ulib::module`. When a
+//! server ends, its creator (badge 0: init) drops its devices with
+//! `RemoveOwner`.
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
 #[cfg(target_os = "none")]
 mod server {
+    extern crate alloc;
+
+    use alloc::string::String;
     use proto::devreg::{Registry, Reply, Request};
     use proto::{Encoded, Errno};
     use ulib::abi::FOREVER;
+    use ulib::module::{self, handles, Handled, Stop};
     use ulib::{
         eprintln, ipc, println, sys_handle_close, sys_handle_dup, sys_recv, sys_reply_recv, Handle,
         Msg, Rights,
@@ -28,10 +38,20 @@ mod server {
 
     ulib::entry!(main);
 
-    /// Handle 1: the endpoint drivers and clients call.
-    const SERVICE: Handle = 1;
+    ulib::module! {
+        name: "devreg",
+        version: env!("CARGO_PKG_VERSION"),
+        license: "MIT OR Apache-2.0",
+        author: "mica developers",
+        description: "The device registry: names and major/minor numbers of character devices, and their drivers' endpoints",
+    }
+
+    /// The endpoint drivers and clients call.
+    const SERVICE: Handle = handles::SERVICE;
     /// Set in every badge a lookup mints, so none is 0 (unbadged) or a pid.
     const LOOKUP_BADGE: u64 = 1 << 63;
+    /// The badge of the registry's creator (init), the only one that may `RemoveOwner`.
+    const CREATOR_BADGE: u64 = 0;
 
     /// The badges given to looked-up copies: `LOOKUP_BADGE | n`, n counting from 1.
     struct Badges {
@@ -46,50 +66,82 @@ mod server {
         }
     }
 
+    /// The registry and its badge counter, from init to exit.
+    struct Devreg {
+        registry: Registry<Handle>,
+        badges: Badges,
+    }
+
     fn main() -> i32 {
-        let mut registry: Registry<Handle> = Registry::new();
-        let mut badges = Badges { next: 0 };
+        module::run(devreg_init, serve, devreg_exit)
+    }
+
+    /// `module_init`: an empty registry.
+    fn devreg_init() -> Result<Devreg, String> {
         println!("device registry up");
-        let Ok((mut msg, mut badge)) = sys_recv(SERVICE, FOREVER) else {
-            return 1;
-        };
+        Ok(Devreg {
+            registry: Registry::new(),
+            badges: Badges { next: 0 },
+        })
+    }
+
+    /// Receives, answers, repeats until the manager says STOP (or receiving fails).
+    fn serve(d: &mut Devreg) -> Stop {
+        let mut owed: Option<Msg> = None;
         loop {
-            let reply = ipc::with_buffer(|buf| {
+            let received = match owed.take() {
+                Some(reply) => sys_reply_recv(SERVICE, &reply, FOREVER),
+                None => sys_recv(SERVICE, FOREVER),
+            };
+            let (msg, badge) = match received {
+                Ok(m) => m,
+                Err(e) => {
+                    eprintln!("receive failed: {e}");
+                    return Stop::ReceiveFailed(e);
+                }
+            };
+            match module::handle_manager(&msg, badge) {
+                Handled::Stop => return Stop::Requested,
+                Handled::Reply(reply) => {
+                    owed = Some(reply);
+                    continue;
+                }
+                Handled::NotManager => {}
+            }
+            owed = Some(ipc::with_buffer(|buf| {
                 let n = usize::from(msg.info.len_bytes).min(buf.len());
                 let mut copy = [0u8; 64];
                 let len = n.min(copy.len());
                 copy[..len].copy_from_slice(&buf[..len]);
                 match Request::decode(msg.info.label, msg.words, &copy[..len]) {
-                    Ok(req) => answer(
-                        &mut registry,
-                        &mut badges,
-                        &req,
-                        badge,
-                        msg.info.handle,
-                        buf,
-                    ),
-                    Err(e) => encode(&Reply::Error(e.errno()), buf, 0),
+                    Ok(req) => answer(d, &req, badge, msg.info.handle, buf),
+                    Err(e) => {
+                        close_passed(msg.info.handle);
+                        encode(&Reply::Error(e.errno()), buf, 0)
+                    }
                 }
-            });
-            match sys_reply_recv(SERVICE, &reply, FOREVER) {
-                Ok((m, b)) => (msg, badge) = (m, b),
-                Err(e) => {
-                    eprintln!("reply_recv failed: {e}");
-                    return 1;
-                }
-            }
+            }));
         }
+    }
+
+    /// `module_exit`: the devices still registered go with the registry (their
+    /// endpoint handles close with the task; their servers keep running).
+    fn devreg_exit(d: Devreg) {
+        println!(
+            "goodbye: device registry down ({} devices were still registered)",
+            d.registry.len()
+        );
     }
 
     /// One request; `passed` is the handle the message carried (0: none).
     fn answer(
-        registry: &mut Registry<Handle>,
-        badges: &mut Badges,
+        d: &mut Devreg,
         req: &Request,
         badge: u64,
         passed: Handle,
         buf: &mut [u8; 4096],
     ) -> Msg {
+        let Devreg { registry, badges } = d;
         match *req {
             Request::Register {
                 name,
@@ -157,6 +209,17 @@ mod server {
                     Ok(copy) => encode(&Reply::Found(device), buf, copy),
                     Err(e) => encode(&Reply::Error(Errno::from(e)), buf, 0),
                 }
+            }
+            Request::RemoveOwner { owner } => {
+                close_passed(passed);
+                if badge != CREATOR_BADGE {
+                    return encode(&Reply::Error(Errno::NotPermitted), buf, 0);
+                }
+                for (device, endpoint) in registry.remove_owner(owner) {
+                    let _ = sys_handle_close(endpoint);
+                    println!("removed {} (its server {owner} ended)", device.name);
+                }
+                encode(&Reply::Unregistered, buf, 0)
             }
             Request::List { start } => {
                 close_passed(passed);

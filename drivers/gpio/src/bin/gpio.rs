@@ -1,67 +1,145 @@
-//! The GPIO driver: claims the GPIO block and its bank interrupts, and serves the file protocol (open, ioctl, read, poll, release) on handle 1.
+//! The GPIO driver module: claims the GPIO block and its bank interrupts, and serves the file protocol (open, ioctl, read, poll, release) on handle 1.
+//!
+//! Handles as every module gets them (`proto::modctl::handles`): 1, its
+//! endpoint; 2 (optional), the device registry, where it is `gpiochip0`.
+//! Unloading disarms the pin events it armed, lets the interrupts go and
+//! takes `gpiochip0` out of the registry.
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
 #[cfg(target_os = "none")]
 mod server {
+    use core::cell::RefCell;
     use gpio::{Gpio, GpioServer, RegisterBlock};
     use proto::file::{Reply, Request};
+    use proto::ioctl::{GpioEvent, GpioPin};
     use proto::{Errno, OpenTable};
     extern crate alloc;
 
+    use alloc::format;
+    use alloc::string::String;
     use alloc::vec::Vec;
+    use ulib::module::{self, handles, Stop};
     use ulib::{eprintln, println, Handle};
 
     ulib::entry!(main);
 
-    /// Handle 1: the endpoint clients call.
-    const SERVICE: u32 = 1;
-    /// Handle 2 (optional): the device registry.
-    const REGISTRY: u32 = 2;
+    ulib::module! {
+        name: "gpio",
+        version: env!("CARGO_PKG_VERSION"),
+        license: "MIT OR Apache-2.0",
+        author: "mica developers",
+        description: "BCM2837 GPIO driver: pin functions, levels, pulls and edge/level events as gpiochip0",
+        depends: "devreg",
+    }
+
+    /// The endpoint clients call.
+    const SERVICE: Handle = handles::SERVICE;
+    /// The device registry (optional: tests start the driver without one).
+    const REGISTRY: Handle = handles::REGISTRY;
+    /// The name this driver registers.
+    const DEVICE_NAME: &str = "gpiochip0";
     /// Most opens at once.
     const MAX_OPEN: usize = 64;
 
+    /// Everything the driver holds between init and exit.
+    struct Driver {
+        gpio: Gpio,
+        server: GpioServer,
+        opens: OpenTable<()>,
+        /// The bank interrupts bound to the notification (none if taken).
+        irqs: Vec<Handle>,
+        /// Whether `gpiochip0` is in the registry (false without a registry).
+        registered: bool,
+    }
+
     fn main() -> i32 {
-        let (_claim, regs) = match ulib::device::claim("gpio") {
-            Ok(claimed) => claimed,
-            Err(e) => {
-                eprintln!("cannot claim the GPIO block: {e}");
-                return 1;
-            }
-        };
+        module::run(gpio_init, serve, gpio_exit)
+    }
+
+    /// `module_init`: claim the block, bind the event interrupts, register `gpiochip0`.
+    fn gpio_init() -> Result<Driver, String> {
+        let (_claim, regs) =
+            ulib::device::claim("gpio").map_err(|e| format!("cannot claim the GPIO block: {e}"))?;
         // The one MMIO constructor of this driver.
         // SAFETY: the mapping is the GPIO page, claimed exclusively above and kept for
         // good (leaked); `RegisterBlock` is laid out as the BCM2835 GPIO registers.
         let block: &'static RegisterBlock = unsafe { regs.leak_registers() };
-        let gpio = Gpio::new(block);
-        let server = GpioServer::new();
-        let opens: OpenTable<()> = OpenTable::new(MAX_OPEN);
-        println!("serving GPIO (54 pins; 14-15 held for the UART, 48-53 for the SD card)");
-        // Handle 2, when given: the device registry, where this driver is gpiochip0.
-        match ulib::registry::register(REGISTRY, SERVICE, "gpiochip0", 254, 0) {
-            Ok((major, minor)) => println!("registered gpiochip0 ({major}, {minor})"),
-            Err(Errno::BadFd) => {} // started without a registry
-            Err(e) => eprintln!("cannot register gpiochip0: {e}"),
-        }
         // Pin events arrive on the bank interrupts (gpio_int[0] and [1]: lines 49 and 50).
         let irqs = bind_event_interrupts();
-        let state = core::cell::RefCell::new((gpio, server, opens));
+        println!("serving GPIO (54 pins; 14-15 held for the UART, 48-53 for the SD card)");
+        // Last, so clients find the device only once it is ready.
+        let registered = match ulib::registry::register(REGISTRY, SERVICE, DEVICE_NAME, 254, 0) {
+            Ok((major, minor)) => {
+                println!("registered {DEVICE_NAME} ({major}, {minor})");
+                true
+            }
+            Err(Errno::BadFd) => false, // started without a registry
+            Err(e) => return Err(format!("cannot register {DEVICE_NAME}: {e}")),
+        };
+        Ok(Driver {
+            gpio: Gpio::new(block),
+            server: GpioServer::new(),
+            opens: OpenTable::new(MAX_OPEN),
+            irqs,
+            registered,
+        })
+    }
+
+    /// The service loop (`ulib::server`) until the manager says STOP.
+    fn serve(driver: &mut Driver) -> Stop {
+        let driver = RefCell::new(driver);
         ulib::server::serve(
             SERVICE,
             |_| {
                 // Queue the events for `read`/`poll`, then let the lines through again.
-                let (gpio, server, _) = &mut *state.borrow_mut();
-                server.service_interrupt(gpio);
-                for &irq in &irqs {
+                let d = &mut **driver.borrow_mut();
+                d.server.service_interrupt(&mut d.gpio);
+                for &irq in &d.irqs {
                     let _ = ulib::device::irq_ack(irq);
                 }
             },
             |req, badge, buf| {
-                let (gpio, server, opens) = &mut *state.borrow_mut();
+                let d = &mut **driver.borrow_mut();
                 let mut events = [0u8; 256];
-                let reply = answer(req, badge, gpio, server, opens, &mut events);
+                let reply = answer(
+                    req,
+                    badge,
+                    &mut d.gpio,
+                    &mut d.server,
+                    &mut d.opens,
+                    &mut events,
+                );
+                module::publish_usage(&d.opens);
                 Some(ulib::server::encode(&reply, buf))
             },
         )
+    }
+
+    /// `module_exit`: disarm the pin events, let the interrupts go, leave the registry.
+    fn gpio_exit(mut driver: Driver) {
+        let mut disarmed = 0;
+        for n in 0..gpio::regs::PIN_COUNT as u8 {
+            let Ok(pin) = GpioPin::new(n) else { continue };
+            if driver.server.armed(pin) != GpioEvent::None {
+                driver.gpio.set_event(pin, GpioEvent::None);
+                disarmed += 1;
+            }
+        }
+        driver.gpio.ack_events(driver.gpio.events_pending());
+        for irq in driver.irqs.drain(..) {
+            // Closing the handle unbinds the line.
+            let _ = ulib::sys_handle_close(irq);
+        }
+        if driver.registered {
+            match module::unregister(REGISTRY, DEVICE_NAME) {
+                Ok(()) => println!("unregistered {DEVICE_NAME}"),
+                Err(e) => eprintln!("cannot unregister {DEVICE_NAME}: {e}"),
+            }
+        }
+        println!(
+            "goodbye: GPIO released ({disarmed} pin events disarmed, {} fds were open)",
+            driver.opens.count()
+        );
     }
 
     /// Binds the GPIO bank interrupts to a notification `recv` wakes on; the

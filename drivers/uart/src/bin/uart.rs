@@ -1,27 +1,53 @@
-//! The UART driver: claims a UART (`port=pl011|mini`, `baud=`), takes its receive
+//! The UART driver module: claims a UART (`port=pl011|mini`, `baud=`), takes its receive
 //! interrupt and serves the file protocol on handle 1 as a console: line or raw
 //! mode with echo, blocking and non-blocking reads, writes that wait for room, poll.
+//!
+//! Handles as every module gets them (`proto::modctl::handles`): 1, its
+//! endpoint; 2 (optional), the device registry, where it is `ttyS0` (PL011)
+//! or `ttyS1` (mini UART). Unloading leaves the registry, masks the UART's
+//! interrupts and lets the line go; the kernel takes its console back when
+//! the claim ends, which is when the task ends (see `uart_exit`).
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
 #[cfg(target_os = "none")]
 mod server {
     extern crate alloc;
 
+    use alloc::format;
+    use alloc::string::String;
     use alloc::vec::Vec;
     use proto::file::{OpenFlags, PollEvents, Reply, Request};
     use proto::ioctl::TtyIoctl;
     use proto::{Errno, OpenTable};
     use uart::{LineDiscipline, MiniUart, Pl011, Port, Uart};
+    use ulib::module::{self, handles, Stop};
     use ulib::{eprintln, ipc, println, Handle, InfoKind, Msg};
 
     ulib::entry!(main);
 
-    /// Handle 1: the endpoint clients call.
-    const SERVICE: Handle = 1;
-    /// Handle 2 (optional): the device registry.
-    const REGISTRY: Handle = 2;
+    ulib::module! {
+        name: "uart",
+        version: env!("CARGO_PKG_VERSION"),
+        license: "MIT OR Apache-2.0",
+        author: "mica developers",
+        description: "Serial console driver (PL011 as ttyS0 or mini UART as ttyS1): line discipline, echo, raw mode",
+        depends: "devreg",
+        params: [
+            ("port", "string", "pl011", "the UART to drive: pl011 or mini"),
+            ("baud", "int", "115200", "line speed in bits per second (300 to 4000000)"),
+        ],
+    }
+
+    /// The endpoint clients call.
+    const SERVICE: Handle = handles::SERVICE;
+    /// The device registry (optional: tests start the driver without one).
+    const REGISTRY: Handle = handles::REGISTRY;
     /// The mini UART's clock: the VideoCore core clock (250 MHz unless config.txt changes it).
     const CORE_CLOCK_HZ: u32 = 250_000_000;
+    /// The line speed of the kernel's own console on the PL011 (`kernel::console::BAUD`).
+    const KERNEL_CONSOLE_BAUD: u32 = 115_200;
+    /// How many polls of the transmitter [`uart_exit`] waits for it to drain.
+    const TX_DRAIN_POLLS: u32 = 1_000_000;
 
     /// A read waiting for a line (or bytes, in raw mode).
     struct Parked {
@@ -37,16 +63,22 @@ mod server {
         irq: Handle,
         /// The minor number (64 + the port): ttyS0 or ttyS1.
         minor: u32,
+        /// The port, its line speed and its clock, as init set them.
+        port: Port,
+        baud: u32,
+        clock_hz: u32,
+        /// The registry name this driver holds (`None` without a registry).
+        registered: Option<&'static str>,
     }
 
     fn main() -> i32 {
-        let params = match uart::parse_params(ulib::args()) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("bad parameters: {e}");
-                return 2;
-            }
-        };
+        module::run(uart_init, serve, uart_exit)
+    }
+
+    /// `module_init`: parameters, the claim, the line speed, the interrupt, the registry.
+    fn uart_init() -> Result<Console, String> {
+        let params =
+            uart::parse_params(ulib::args()).map_err(|e| format!("bad parameters: {e}"))?;
         let (device, clock_hz) = match params.port {
             Port::Pl011 => (
                 "pl011",
@@ -54,13 +86,8 @@ mod server {
             ),
             Port::Mini => ("aux", CORE_CLOCK_HZ),
         };
-        let (_claim, regs) = match ulib::device::claim(device) {
-            Ok(claimed) => claimed,
-            Err(e) => {
-                eprintln!("cannot claim {device}: {e}");
-                return 1;
-            }
-        };
+        let (_claim, regs) =
+            ulib::device::claim(device).map_err(|e| format!("cannot claim {device}: {e}"))?;
         let uart: &'static dyn Uart = match params.port {
             // The one MMIO constructor of this driver (either port).
             // SAFETY: the mapping is the claimed UART's page, kept for good (leaked), laid
@@ -69,36 +96,15 @@ mod server {
             // SAFETY: as above, for the AUX block (mini UART).
             Port::Mini => leak(MiniUart::new(unsafe { regs.leak_registers() })),
         };
-        if let Err(e) = uart.init(clock_hz, params.baud) {
-            eprintln!("{} baud from a {clock_hz} Hz clock: {e}", params.baud);
-            return 1;
-        }
-        let Ok(ntfn) = ulib::sys_notification_create() else {
-            return 1;
-        };
-        let irq = match ulib::device::irq_claim(params.port.irq(), ntfn, 1) {
-            Ok(irq) => irq,
-            Err(e) => {
-                eprintln!("cannot claim IRQ {}: {e}", params.port.irq());
-                return 1;
-            }
-        };
-        if ulib::sys_notification_bind(ntfn).is_err() {
-            return 1;
-        }
+        uart.init(clock_hz, params.baud)
+            .map_err(|e| format!("{} baud from a {clock_hz} Hz clock: {e}", params.baud))?;
+        let ntfn = ulib::sys_notification_create()
+            .map_err(|e| format!("cannot make a notification: {e}"))?;
+        let irq = ulib::device::irq_claim(params.port.irq(), ntfn, 1)
+            .map_err(|e| format!("cannot claim IRQ {}: {e}", params.port.irq()))?;
+        ulib::sys_notification_bind(ntfn)
+            .map_err(|e| format!("cannot wait for IRQ {}: {e}", params.port.irq()))?;
         uart.enable_rx_interrupts();
-        let minor = match params.port {
-            Port::Pl011 => 64,
-            Port::Mini => 65,
-        };
-        let c = Console {
-            minor,
-            uart,
-            line: LineDiscipline::new(),
-            opens: OpenTable::new(16),
-            parked: Vec::new(),
-            irq,
-        };
         write_all(uart, b"");
         println!(
             "serving {} at {} baud (IRQ {})",
@@ -106,31 +112,90 @@ mod server {
             params.baud,
             params.port.irq()
         );
-        // Handle 2, when given: the device registry. Linux's numbers: ttyS is major 4, from minor 64.
+        // Linux's numbers: ttyS is major 4, from minor 64.
         let (name, minor) = match params.port {
             Port::Pl011 => ("ttyS0", 64),
             Port::Mini => ("ttyS1", 65),
         };
-        match ulib::registry::register(REGISTRY, SERVICE, name, 4, minor) {
-            Ok(_) | Err(Errno::BadFd) => {} // registered, or started without a registry
-            Err(e) => eprintln!("cannot register {name}: {e}"),
-        }
-        serve(c)
+        // Last, so clients find the device only once it is ready.
+        let registered = match ulib::registry::register(REGISTRY, SERVICE, name, 4, minor) {
+            Ok(_) => Some(name),
+            Err(Errno::BadFd) => None, // started without a registry
+            Err(e) => return Err(format!("cannot register {name}: {e}")),
+        };
+        Ok(Console {
+            minor,
+            uart,
+            line: LineDiscipline::new(),
+            opens: OpenTable::new(16),
+            parked: Vec::new(),
+            irq,
+            port: params.port,
+            baud: params.baud,
+            clock_hz,
+            registered,
+        })
     }
 
     fn leak<T: Uart + 'static>(u: T) -> &'static dyn Uart {
         alloc::boxed::Box::leak(alloc::boxed::Box::new(u))
     }
 
-    /// The server loop (`ulib::server`): interrupts feed the line discipline,
-    /// requests are answered or parked.
-    fn serve(c: Console) -> i32 {
+    /// The server loop (`ulib::server`) until the manager says STOP: interrupts
+    /// feed the line discipline, requests are answered or parked.
+    fn serve(c: &mut Console) -> Stop {
         let c = core::cell::RefCell::new(c);
         ulib::server::serve(
             SERVICE,
             |_| on_interrupt(&mut c.borrow_mut()),
-            |req, badge, buf| answer(&mut c.borrow_mut(), req, badge, buf),
+            |req, badge, buf| {
+                let c = &mut **c.borrow_mut();
+                let reply = answer(c, req, badge, buf);
+                module::publish_usage(&c.opens);
+                reply
+            },
         )
+    }
+
+    /// `module_exit`: leave the registry, mask the interrupts, end the waiting
+    /// reads, drain the transmitter and leave the PL011 at the kernel console's speed.
+    ///
+    /// The kernel takes the console back when the claim on the PL011 ends: with
+    /// the last handle and mapping of its registers. The driver keeps that
+    /// mapping for its whole life (its registers are a `&'static`), so the
+    /// console returns as the task ends, right after this function; there is
+    /// no call to give it back earlier.
+    fn uart_exit(c: Console) {
+        if let Some(name) = c.registered {
+            match module::unregister(REGISTRY, name) {
+                Ok(()) => println!("unregistered {name}"),
+                Err(e) => eprintln!("cannot unregister {name}: {e}"),
+            }
+        }
+        c.uart.disable_interrupts();
+        // Closing the handle unbinds the line.
+        let _ = ulib::sys_handle_close(c.irq);
+        let waiting = c.parked.len();
+        for parked in c.parked {
+            // An unanswered saved reply closed: the reader learns the device is gone.
+            let _ = ulib::sys_handle_close(parked.reply);
+        }
+        let mut polls = 0;
+        while !c.uart.tx_idle() && polls < TX_DRAIN_POLLS {
+            core::hint::spin_loop();
+            polls += 1;
+        }
+        if c.port == Port::Pl011 && c.baud != KERNEL_CONSOLE_BAUD {
+            // The kernel prints at its own speed without setting it again.
+            if let Err(e) = c.uart.init(c.clock_hz, KERNEL_CONSOLE_BAUD) {
+                eprintln!("cannot set {KERNEL_CONSOLE_BAUD} baud back: {e}");
+            }
+        }
+        println!(
+            "goodbye: {} released ({} fds were open, {waiting} waiting reads ended)",
+            c.port.name(),
+            c.opens.count()
+        );
     }
 
     /// Received bytes go through the line discipline (echo included); parked reads are answered.

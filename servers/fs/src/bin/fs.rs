@@ -1,9 +1,10 @@
-//! The file server: the system's namespace. An in-memory tree (`fs::MemFs`), the boot archive read-only at `/boot`, the device registry's names at `/dev`.
+//! The file server module: the system's namespace. An in-memory tree (`fs::MemFs`), the boot archive read-only at `/boot`, the device registry's names at `/dev`.
 //!
-//! Handles: 1, the endpoint clients call; 2 (optional), the device
-//! registry, for `/dev`; 3 (optional), the boot archive's memory region, for
-//! `/boot`. A missing handle leaves its mount out, and the log says so
-//! (handles arrive numbered without gaps: `/boot` needs a handle 2 as well).
+//! Handles as every module gets them (`proto::modctl::handles`): 1, the
+//! endpoint clients call; 2 (optional), the device registry, for `/dev`; 3
+//! (optional), the boot archive's memory region, for `/boot`. A missing
+//! handle leaves its mount out, and the log says so (handles arrive
+//! numbered without gaps: `/boot` needs a handle 2 as well).
 //!
 //! `open("/dev/NAME")` looks NAME up in the registry and answers with a
 //! `Redirect` carrying the driver's endpoint (badged for this open by the
@@ -11,7 +12,8 @@
 //! `Stat`. Readdir of `/dev` lists the registry; `/dev` is read-only (`EROFS`).
 //!
 //! Parameters: `max_kib=` (total file bytes, default 16384), `max_files=`
-//! (inodes, default 4096). The boot archive counts against neither.
+//! (inodes, default 4096). The boot archive counts against neither. The
+//! tree lives in this task's memory: unloading the module drops it.
 #![cfg_attr(target_os = "none", no_std, no_main)]
 
 #[cfg(target_os = "none")]
@@ -20,24 +22,46 @@ mod dev;
 
 #[cfg(target_os = "none")]
 mod server {
+    extern crate alloc;
+
     use crate::dev;
+    use alloc::format;
+    use alloc::string::String;
     use fs::{Ino, Limits, MemFs, Opened, StaticFile};
     use proto::devreg::MAX_NAME_BYTES;
     use proto::file::{OpenFlags, Reply, Request, Stat, Whence, REDIRECT_LABEL};
     use proto::{Errno, OpenTable};
     use ulib::abi::{label, FOREVER, MAX_MSG_BYTES};
+    use ulib::module::{self, handles, Handled, Stop};
     use ulib::{eprintln, ipc, println, sys_handle_close, Handle, InfoKind, Msg};
 
     ulib::entry!(main);
 
-    /// Handle 1: the endpoint clients call.
-    const SERVICE: Handle = 1;
-    /// Handle 2 (optional): the device registry, whose names are `/dev`.
-    const REGISTRY: Handle = 2;
-    /// Handle 3 (optional): the boot archive's memory region, mounted at `/boot`.
-    const BOOT_ARCHIVE: Handle = 3;
+    ulib::module! {
+        name: "fs",
+        version: env!("CARGO_PKG_VERSION"),
+        license: "MIT OR Apache-2.0",
+        author: "mica developers",
+        description: "The file server: an in-memory tree, the boot archive at /boot, the device registry at /dev",
+        depends: "devreg",
+        params: [
+            ("max_kib", "int", "16384", "total bytes of file contents, in KiB"),
+            ("max_files", "int", "4096", "most files and directories at once"),
+        ],
+    }
+
+    /// The endpoint clients call.
+    const SERVICE: Handle = handles::SERVICE;
+    /// The device registry (optional), whose names are `/dev`.
+    const REGISTRY: Handle = handles::REGISTRY;
+    /// The boot archive's memory region (optional), mounted at `/boot`.
+    const BOOT_ARCHIVE: Handle = handles::ARCHIVE;
     /// Most open files at once, over all clients.
     const MAX_OPEN: usize = 256;
+    /// `max_kib` when not given: 16 MiB of file contents.
+    const DEFAULT_MAX_KIB: i64 = 16 * 1024;
+    /// `max_files` when not given.
+    const DEFAULT_MAX_FILES: i64 = 4096;
 
     /// What an fd names: an inode of the tree, or (opened with `PATH`) a device node.
     enum Node {
@@ -62,10 +86,10 @@ mod server {
     /// A reply and the handle it moves to the client (0: none).
     type Answer<'d> = (Reply<'d>, Handle);
 
-    fn arg(key: &str, default: u64) -> u64 {
-        ulib::arg(key)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
+    /// Parameter `key`, a whole number from 0 up, `default` when not given.
+    fn count_param(key: &str, default: i64) -> Result<u64, String> {
+        let value = module::param_int_or(key, default).map_err(|e| format!("{e}"))?;
+        u64::try_from(value).map_err(|_| format!("parameter {key}={value}: must not be negative"))
     }
 
     fn uptime_ns() -> u64 {
@@ -73,10 +97,16 @@ mod server {
     }
 
     fn main() -> i32 {
-        let max_bytes = arg("max_kib", 16 * 1024) * 1024;
+        module::run(fs_init, Server::run, fs_exit)
+    }
+
+    /// `module_init`: the limits from the parameters, an empty tree, `/boot` and `/dev`.
+    fn fs_init() -> Result<Server, String> {
+        let max_bytes = count_param("max_kib", DEFAULT_MAX_KIB)?.saturating_mul(1024);
+        let max_inodes = count_param("max_files", DEFAULT_MAX_FILES)?;
         let limits = Limits {
             max_bytes,
-            max_inodes: arg("max_files", 4096) as usize,
+            max_inodes: usize::try_from(max_inodes).unwrap_or(usize::MAX),
             max_file_bytes: max_bytes,
         };
         let mut fs = MemFs::new(limits);
@@ -88,12 +118,23 @@ mod server {
             limits.max_bytes / 1024,
             limits.max_inodes
         );
-        let mut server = Server {
+        Ok(Server {
             fs,
             opens: OpenTable::new(MAX_OPEN),
             registry,
-        };
-        server.run()
+        })
+    }
+
+    /// `module_exit`: the tree goes with the task; say how much of it.
+    fn fs_exit(server: Server) {
+        let usage = server.fs.usage();
+        // The root is not a file the clients made.
+        let dropped = usage.inodes.saturating_sub(1);
+        println!(
+            "goodbye: {dropped} files and directories ({} bytes) dropped, {} fds were open",
+            usage.bytes,
+            server.opens.count()
+        );
     }
 
     /// Mounts the boot archive (handle 3) read-only at `/boot`, served from its mapping.
@@ -127,8 +168,8 @@ mod server {
     }
 
     impl Server {
-        /// Receives, answers, repeats; returns only if receiving fails.
-        fn run(&mut self) -> i32 {
+        /// Receives, answers, repeats until the manager says STOP (or receiving fails).
+        fn run(&mut self) -> Stop {
             let mut owed: Option<Msg> = None;
             let mut request = [0u8; MAX_MSG_BYTES];
             loop {
@@ -140,9 +181,17 @@ mod server {
                     Ok(m) => m,
                     Err(e) => {
                         eprintln!("receive failed: {e}");
-                        return 1;
+                        return Stop::ReceiveFailed(e);
                     }
                 };
+                match module::handle_manager(&msg, badge) {
+                    Handled::Stop => return Stop::Requested,
+                    Handled::Reply(reply) => {
+                        owed = Some(reply);
+                        continue;
+                    }
+                    Handled::NotManager => {}
+                }
                 if msg.info.handle != 0 {
                     // No request carries a handle: do not keep one sent anyway.
                     let _ = sys_handle_close(msg.info.handle);
@@ -162,6 +211,7 @@ mod server {
                         Err(e) => (Reply::Error(e.errno()), 0),
                     };
                 let mut out = ipc::with_buffer(|buf| ulib::server::encode(&reply, buf));
+                module::publish_usage(&self.opens);
                 if handle != 0 {
                     if out.info.label == REDIRECT_LABEL {
                         out.info = out.info.with_handle(handle);
