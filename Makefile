@@ -47,21 +47,32 @@ FINISH_IMAGE = $(MKIMAGE) symbols $(BUILD)/$$n.elf --map $(BUILD)/$$n.map && $(O
 user: deps
 	$(CARGO) build --$(PROFILE) --target $(TARGET) $(addprefix -p ,$(USER_CRATES))
 
-# A boot archive: $(1) = output, $(2) = name[=program] list. Programs go in
-# stripped (build/user/), so the archive carries code, not debug info.
+# A boot archive: $(1) = output, $(2) = name[=program] list, $(3) = more
+# name=path files taken as they are (config). Programs go in stripped
+# (build/user/), so the archive carries code, not debug info. A
+# modules.dep=PATH in $(3) is first written by mkimage depmod from them.
 define archive
 	@mkdir -p $(BUILD)/user
-	for p in $(sort $(foreach f,$(2),$(lastword $(subst =, ,$(f))))); do $(OBJCOPY) --strip-all $(KERNEL_OUT)/$$p $(BUILD)/user/$$p || exit 1; done
-	$(MKIMAGE) cpio $(1) $(foreach f,$(2),$(firstword $(subst =, ,$(f)))=$(BUILD)/user/$(lastword $(subst =, ,$(f))))
+	for p in $(call programs,$(2)); do $(OBJCOPY) --strip-all $(KERNEL_OUT)/$$p $(BUILD)/user/$$p || exit 1; done
+	$(foreach d,$(filter modules.dep=%,$(3)),$(MKIMAGE) depmod $(patsubst modules.dep=%,%,$(d)) $(addprefix $(BUILD)/user/,$(call programs,$(2))) $(filter $(BUILD)/user/%,$(foreach f,$(3),$(lastword $(subst =, ,$(f))))))
+	$(MKIMAGE) cpio $(1) $(foreach f,$(2),$(firstword $(subst =, ,$(f)))=$(BUILD)/user/$(lastword $(subst =, ,$(f)))) $(3)
 endef
+programs = $(sort $(foreach f,$(1),$(lastword $(subst =, ,$(f)))))
+# The main boot archive's config: the module table, the boot set, modprobe's options.
+# Besides the programs: modules.dep, the config files, and two modules that
+# are not in the boot set: one built outside the tree (examples/hello-ext) and
+# a fixture built for another ABI, which insmod must refuse.
+BOOT_CONFIG = modules.dep=$(BUILD)/modules.dep etc/modules=config/modules etc/modprobe.conf=config/modprobe.conf \
+	extra/hello-ext=$(BUILD)/user/hello-ext extra/hello-abi0=$(BUILD)/user/uabi0
 
-kernel: $(MKIMAGE) user
+kernel: $(MKIMAGE) user example-module
 	$(CARGO) build -p kernel --$(PROFILE) --target $(TARGET) --bin kernel
 	@mkdir -p $(BUILD)
 	cp $(KERNEL_OUT)/kernel $(BUILD)/kernel.elf
 	n=kernel; $(FINISH_IMAGE)
 	@mv $(BUILD)/kernel.map $(BUILD)/System.map
-	$(call archive,$(BUILD)/boot.cpio,$(BOOT_FILES))
+	@mkdir -p $(BUILD)/user && $(OBJCOPY) --strip-all $(KERNEL_OUT)/uabi0 $(BUILD)/user/uabi0
+	$(call archive,$(BUILD)/boot.cpio,$(BOOT_FILES),$(BOOT_CONFIG))
 	$(MKIMAGE) pack $(BUILD)/kernel.elf $(BUILD)/kernel.img $(BUILD)/boot.cpio $(BUILD)/kernel8.img
 	@echo "mica: $(BUILD)/kernel8.img is $$(stat -c %s $(BUILD)/kernel8.img) bytes ($(BUILD)/kernel.elf, $(BUILD)/System.map, $(BUILD)/boot.cpio)"
 
@@ -87,6 +98,17 @@ qemu: kernel
 
 test: test-host kernel ktests test-system
 
+# The out-of-tree module example (docs/modules.md), built as its own cargo
+# project like a module from elsewhere, then stripped into build/user/hello-ext.
+EXAMPLE_MODULE     := examples/hello-ext
+EXAMPLE_TARGET_DIR := $(abspath $(TARGET_DIR))/example-module
+
+.PHONY: example-module
+example-module: deps
+	cd $(EXAMPLE_MODULE) && $(CARGO) build --release --target-dir $(EXAMPLE_TARGET_DIR)
+	@mkdir -p $(BUILD)/user
+	$(OBJCOPY) --strip-all $(EXAMPLE_TARGET_DIR)/$(TARGET)/release/hello-ext $(BUILD)/user/hello-ext
+
 # Benchmarks: deterministic guest instruction counts (PMU event 0x08) under -icount.
 bench: ktests
 	@tools/ensure-deps.sh qemu
@@ -96,7 +118,7 @@ bench: ktests
 		-kernel $(BUILD)/bench.img | grep --line-buffered 'bench' | tee $(BUILD)/bench.txt
 
 test-host: deps
-	$(CARGO) test -p abi -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib
+	$(CARGO) test -p abi -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib -p modinfo
 	$(CARGO) test -p systest --lib
 
 test-system: kernel ktests
@@ -104,7 +126,7 @@ test-system: kernel ktests
 	MICA_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test -p systest --test '*'
 
 clippy: deps
-	$(CARGO) clippy -p abi -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib -p systest --all-targets -- -D warnings
+	$(CARGO) clippy -p abi -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib -p modinfo -p systest --all-targets -- -D warnings
 	$(CARGO) clippy -p kernel --target $(TARGET) --bins --features ktest -- -D warnings
 	$(CARGO) clippy --target $(TARGET) $(addprefix -p ,$(USER_CRATES)) -p ulib -- -D warnings
 

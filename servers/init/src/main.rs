@@ -1,29 +1,33 @@
-//! init: the first task. Lists the boot archive, starts the boot set (registry,
-//! UART console, GPIO, file server, hello, shell), logs the device listings and
-//! supervises: it reports how tasks end, respawns the shell and stops tasks on request.
+//! init: the first task, module manager and supervisor. It loads the boot set
+//! of `/etc/modules` (dependencies first), starts the shell, and then serves:
+//! insmod, rmmod, lsmod, modprobe for the shell; restarts of faulted modules;
+//! the shell again whenever it ends.
 #![no_std]
 #![no_main]
 #![forbid(unsafe_code)]
 
 extern crate alloc;
 
-mod services;
-mod supervise;
+mod control;
+mod events;
+mod manager;
+mod shell;
+mod source;
 
 use alloc::format;
 use alloc::string::String;
-use alloc::vec::Vec;
-use proto::devreg::ProcDevices;
-use services::{start, Endpoints, BOOT_SET};
+use control::Context;
+use events::Event;
+use manager::Manager;
+use proto::initctl::{encode_reply, Request};
+use ulib::abi::FOREVER;
 use ulib::mapping::boot_archive;
-use ulib::{eprintln, println, sys_endpoint_create, sys_info, InfoKind};
+use ulib::{eprintln, ipc, println, sys_endpoint_create, sys_info, InfoKind, Msg};
 
 ulib::entry!(main);
 
 /// Handle 1: the boot archive region the kernel hands to init.
 const BOOT_ARCHIVE: u32 = 1;
-/// How long init waits for the console driver to register ttyS0 before starting the shell.
-const DEVICE_WAIT_NS: u64 = 500_000_000;
 
 fn main() -> i32 {
     let pid = sys_info(InfoKind::TaskId).unwrap_or(0);
@@ -42,57 +46,136 @@ fn main() -> i32 {
     for entry in archive.iter() {
         println!("boot archive: {} ({} bytes)", entry.name, entry.data.len());
     }
-    let Some(mut eps) = endpoints() else {
+    let (Ok(supervisor), Ok(registry)) = (sys_endpoint_create(), sys_endpoint_create()) else {
         eprintln!("cannot create init's endpoints");
         return 1;
     };
-    let mut children = Vec::new();
-    for (i, spec) in BOOT_SET.iter().enumerate() {
-        if spec.name == "shell" {
-            wait_for_device(eps.registry, "ttyS0");
-            log_listings(eps.registry);
-        }
-        if let Some(c) = start(&archive, &mut eps, i) {
-            children.push(c);
-        }
+    let text = |name: &str| {
+        archive
+            .find(name)
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .unwrap_or("")
+    };
+    let cx = Context {
+        archive,
+        deps: modinfo::DepIndex::parse(text("modules.dep")).unwrap_or_else(|e| {
+            eprintln!("modules.dep: {e}");
+            modinfo::DepIndex::default()
+        }),
+        conf: modinfo::ModprobeConf::parse(text("etc/modprobe.conf")).unwrap_or_else(|e| {
+            eprintln!("etc/modprobe.conf: {e}");
+            modinfo::ModprobeConf::default()
+        }),
+    };
+    let mut m = Manager::new(supervisor, registry, BOOT_ARCHIVE);
+    boot_set(&mut m, &cx, text("etc/modules"));
+    log_listings(m.registry);
+    if let Some(c) = shell::start(&mut m, &archive, 0) {
+        m.children.push(c);
     }
-    supervise::run(&archive, &mut eps, children)
+    serve(&mut m, &cx)
 }
 
-fn endpoints() -> Option<Endpoints> {
-    let mut services = [0; BOOT_SET.len()];
-    for (slot, spec) in services.iter_mut().zip(BOOT_SET.iter()) {
-        if spec.grants.contains(&services::Grant::Service) {
-            *slot = sys_endpoint_create().ok()?;
-        }
-    }
-    Some(Endpoints {
-        supervisor: sys_endpoint_create().ok()?,
-        registry: sys_endpoint_create().ok()?,
-        archive: BOOT_ARCHIVE,
-        services,
-        next_badge: 0,
-    })
-}
-
-/// Waits until `name` is registered (the console the shell opens), or gives up after a while.
-fn wait_for_device(registry: u32, name: &str) {
-    let step_ns = 10_000_000;
-    for _ in 0..DEVICE_WAIT_NS / step_ns {
-        if let Ok((_, h)) = ulib::registry::lookup(registry, name) {
-            let _ = ulib::sys_handle_close(h);
+/// Loads each module of `/etc/modules` with modprobe (dependencies first).
+fn boot_set(m: &mut Manager, cx: &Context, list: &str) {
+    let set = match modinfo::parse_modules(list) {
+        Ok(set) => set,
+        Err(e) => {
+            eprintln!("etc/modules: {e}");
             return;
         }
-        let _ = ulib::sys_sleep(step_ns);
+    };
+    for (name, params) in set {
+        match control::modprobe(m, cx, &name, &params) {
+            Ok(report) => {
+                for line in report.lines() {
+                    println!("{line}");
+                }
+            }
+            Err((_, why)) => eprintln!("boot set: {why}"),
+        }
     }
-    eprintln!("{name} did not appear; starting the shell anyway");
+}
+
+/// The main loop: events one by one, deferred ones first.
+fn serve(m: &mut Manager, cx: &Context) -> i32 {
+    loop {
+        for child in core::mem::take(&mut m.respawn_due) {
+            shell::ended(m, &cx.archive, child);
+        }
+        let event = match m.deferred.pop_front() {
+            Some(e) => e,
+            None => match events::next(m.supervisor, FOREVER) {
+                Ok(e) => e,
+                Err(e) => {
+                    eprintln!("supervisor receive failed: {e}");
+                    return 1;
+                }
+            },
+        };
+        match event {
+            Event::Exited { pid, code, text } => task_ended(m, pid, None, Some((code, text))),
+            Event::Faulted { pid, text } => task_ended(m, pid, Some(text), None),
+            Event::Control { msg, bytes } => control_request(m, cx, &msg, &bytes),
+            Event::Ready { id } => println!("late READY from module id {id}"),
+            Event::TimedOut | Event::Other => {}
+        }
+    }
+}
+
+fn task_ended(m: &mut Manager, pid: u64, fault: Option<String>, exit: Option<(i64, String)>) {
+    if let Some(i) = m.by_pid(pid) {
+        m.ended(i, fault, exit);
+    } else if let Some(i) = m.children.iter().position(|c| c.pid == pid) {
+        let child = m.children.remove(i);
+        match (&fault, &exit) {
+            (Some(f), _) => println!("task {pid} ({}) faulted: {f}", child.name),
+            (_, Some((code, text))) => {
+                println!("task {pid} ({}) exited with code {code} {text}", child.name)
+            }
+            _ => {}
+        }
+        m.respawn_due.push(child);
+    } else {
+        println!("task {pid} ended");
+    }
+}
+
+/// Saves the caller's reply, answers the request (which may take a while), replies.
+fn control_request(m: &mut Manager, cx: &Context, msg: &Msg, bytes: &[u8]) {
+    let reply = match ulib::sys_reply_save() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot hold a control request: {e}");
+            return;
+        }
+    };
+    let answer = match Request::decode(msg.label(), msg.words, bytes) {
+        Ok(req) => control::answer(m, cx, req),
+        Err(e) => control::Answer {
+            result: Err(e.errno()),
+            words: [0, 0],
+            text: format!("bad request: {e}"),
+            handle: 0,
+        },
+    };
+    let out = ipc::with_buffer(|buf| {
+        let e = encode_reply(answer.result, answer.words, &answer.text, buf);
+        Msg {
+            info: e.info().with_handle(answer.handle),
+            words: e.words,
+        }
+    });
+    if ulib::sys_reply_to(reply, &out).is_err() && answer.handle != 0 {
+        let _ = ulib::sys_handle_close(answer.handle);
+    }
 }
 
 /// Logs the registry's listing (like `/proc/devices`) and the device claims (like `/proc/iomem`).
 fn log_listings(registry: u32) {
-    let mut devices = Vec::new();
+    let mut devices = alloc::vec::Vec::new();
     if ulib::registry::for_each(registry, |d| devices.push(*d)).is_ok() {
-        for line in format!("{}", ProcDevices(&devices)).lines() {
+        for line in format!("{}", proto::devreg::ProcDevices(&devices)).lines() {
             println!("devices: {line}");
         }
     }

@@ -3,7 +3,7 @@
 extern crate alloc;
 
 use crate::ctx::Ctx;
-use crate::{errln, files, gpio, outln, system};
+use crate::{errln, files, gpio, modules, outln, system};
 use alloc::string::String;
 use alloc::vec::Vec;
 use proto::file::OpenFlags;
@@ -137,6 +137,42 @@ pub const COMMANDS: &[Command] = &[
         gpio::gpio,
     ),
     cmd(
+        "insmod",
+        "FILE|NAME [KEY=VALUE...]",
+        "load a module from /boot or a file, with parameters",
+        modules::insmod,
+    ),
+    cmd(
+        "rmmod",
+        "[-f] NAME...",
+        "stop and unload modules (-f: even in use, kill if stuck)",
+        modules::rmmod,
+    ),
+    cmd(
+        "lsmod",
+        "",
+        "list loaded modules: size, users, state, restarts, pid",
+        modules::lsmod,
+    ),
+    cmd(
+        "modinfo",
+        "FILE|NAME",
+        "show a module's metadata and, if loaded, its parameters",
+        modules::modinfo,
+    ),
+    cmd(
+        "modprobe",
+        "[-r] NAME [KEY=VALUE...]",
+        "load a module after its dependencies (-r: remove unused ones too)",
+        modules::modprobe,
+    ),
+    cmd(
+        "crash",
+        "NAME",
+        "make a module take a data abort (fault isolation demo)",
+        modules::crash,
+    ),
+    cmd(
         "uptime",
         "",
         "time since boot and the number of tasks",
@@ -156,8 +192,30 @@ pub const COMMANDS: &[Command] = &[
     ),
 ];
 
+/// If the file server went away (it crashed or was reloaded), asks init for
+/// a connection to the new one; says so when it had to.
+pub fn reconnect_fs_if_gone() -> bool {
+    match ulib::file::stat("/") {
+        Err(proto::Errno::NoDevice | proto::Errno::BadFd) => {}
+        _ => return false,
+    }
+    match crate::modules::call_init(&proto::initctl::Request::ConnectFs) {
+        Ok(r) if r.handle != 0 => {
+            if let Some(old) = ulib::file::root() {
+                let _ = ulib::sys_handle_close(old);
+            }
+            ulib::file::set_root(r.handle);
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Runs one typed line; every error goes to the console, nothing stops the shell.
 pub fn run_line(ctx: &mut Ctx, line: &str) {
+    if reconnect_fs_if_gone() {
+        errln!(ctx, "[reconnected to the file server]");
+    }
     let parsed = match shell::parse::parse(line) {
         Ok(p) => p,
         Err(e) => {

@@ -26,6 +26,8 @@ pub struct Ctx {
     keys: [u8; 64],
     keys_at: usize,
     keys_len: usize,
+    /// What the prompt says (printed again after a reconnection).
+    pub prompt: &'static str,
 }
 
 impl Ctx {
@@ -40,6 +42,7 @@ impl Ctx {
             keys: [0; 64],
             keys_at: 0,
             keys_len: 0,
+            prompt: "",
         }
     }
 
@@ -152,11 +155,22 @@ impl Ctx {
         }
     }
 
-    /// The next key typed: from what an earlier read brought, else read the console.
+    /// The next key typed: from what an earlier read brought, else read the
+    /// console. If the console's driver went away (it crashed or was
+    /// removed), waits for it to come back and opens it again.
     pub fn next_key(&mut self) -> Result<u8, Errno> {
         while self.keys_at >= self.keys_len {
-            self.keys_len = self.tty.read(&mut self.keys)?;
             self.keys_at = 0;
+            self.keys_len = match self.tty.read(&mut self.keys) {
+                Ok(n) => n,
+                Err(Errno::NoDevice | Errno::BadFd | Errno::Io) => {
+                    self.tty = reopen_console()?;
+                    self.console_write(b"\n[console reconnected]\n");
+                    self.console_write(self.prompt.as_bytes());
+                    0
+                }
+                Err(e) => return Err(e),
+            };
         }
         self.keys_at += 1;
         Ok(self.keys[self.keys_at - 1])
@@ -188,4 +202,39 @@ macro_rules! errln {
         $ctx.err(format_args!($($arg)*));
         $ctx.err(format_args!("\n"));
     }};
+}
+
+/// The console device.
+pub const CONSOLE: &str = "/dev/ttyS0";
+
+/// Opens the console in raw mode (the shell edits lines itself), waiting up
+/// to about 5 s for its driver.
+pub fn open_console() -> Result<File, Errno> {
+    use proto::file::OpenFlags;
+    use proto::ioctl::{TtyIoctl, TtyMode};
+    let flags = OpenFlags::READ.union(OpenFlags::WRITE);
+    let mut last = Errno::NoDevice;
+    for _ in 0..100 {
+        match File::open(CONSOLE, flags, 0) {
+            Ok(mut tty) => {
+                let raw = TtyIoctl::SetMode(TtyMode {
+                    raw: true,
+                    echo: false,
+                })
+                .encode();
+                return raw
+                    .and_then(|(cmd, arg)| tty.ioctl(cmd, arg, &[], &mut []))
+                    .map(|_| tty);
+            }
+            Err(e) => last = e,
+        }
+        crate::commands::reconnect_fs_if_gone();
+        let _ = ulib::sys_sleep(50_000_000);
+    }
+    Err(last)
+}
+
+fn reopen_console() -> Result<File, Errno> {
+    ulib::eprintln!("the console went away; opening it again");
+    open_console()
 }

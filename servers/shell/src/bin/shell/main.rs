@@ -14,6 +14,8 @@ mod files;
 #[cfg(target_os = "none")]
 mod gpio;
 #[cfg(target_os = "none")]
+mod modules;
+#[cfg(target_os = "none")]
 mod system;
 
 #[cfg(target_os = "none")]
@@ -21,18 +23,14 @@ mod app {
     extern crate alloc;
 
     use crate::ctx::Ctx;
-    use proto::file::OpenFlags;
-    use proto::ioctl::{TtyIoctl, TtyMode};
     use shell::editor::{Event, LineEditor};
-    use ulib::file::File;
     use ulib::{eprintln, println};
 
     ulib::entry!(main);
 
     /// Handle 1: the file server.
     const FILE_SERVER: u32 = 1;
-    /// The console device.
-    const CONSOLE: &str = "/dev/ttyS0";
+    use crate::ctx::CONSOLE;
     /// How many lines `up` can walk back through.
     const HISTORY: usize = 64;
     /// What the prompt says.
@@ -40,20 +38,16 @@ mod app {
 
     fn main() -> i32 {
         ulib::file::set_root(FILE_SERVER);
-        let Some(mut tty) = open_console() else {
-            return 1;
+        let tty = match crate::ctx::open_console() {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("cannot open {CONSOLE}: {e}");
+                return 1;
+            }
         };
-        let raw = TtyIoctl::SetMode(TtyMode {
-            raw: true,
-            echo: false,
-        })
-        .encode();
-        if let Err(e) = raw.and_then(|(cmd, arg)| tty.ioctl(cmd, arg, &[], &mut [])) {
-            eprintln!("cannot put {CONSOLE} in raw mode: {e}");
-            return 1;
-        }
         println!("shell on {CONSOLE}");
         let mut ctx = Ctx::new(tty);
+        ctx.prompt = PROMPT;
         let mut editor = LineEditor::new(HISTORY);
         editor.set_prompt(PROMPT);
         ctx.console_write(b"\nmica shell: type 'help' for the commands\n");
@@ -80,23 +74,6 @@ mod app {
             editor.prompt(&mut |b: &[u8]| echo.extend_from_slice(b));
             ctx.console_write(&echo);
         }
-    }
-
-    /// Opens the console, waiting a little for its driver to come up.
-    fn open_console() -> Option<File> {
-        let flags = OpenFlags::READ.union(OpenFlags::WRITE);
-        let mut last = None;
-        for _ in 0..50 {
-            match File::open(CONSOLE, flags, 0) {
-                Ok(f) => return Some(f),
-                Err(e) => last = Some(e),
-            }
-            let _ = ulib::sys_sleep(20_000_000);
-        }
-        if let Some(e) = last {
-            eprintln!("cannot open {CONSOLE}: {e}");
-        }
-        None
     }
 }
 

@@ -9,13 +9,11 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use proto::devreg::ProcDevices;
-use proto::initctl::{decode_reply, Request};
+use proto::initctl::Request;
 use shell::fmt::{duration, human_bytes, parse_int, Table};
 use ulib::sysinfo;
-use ulib::{sys_call, InfoKind, Msg};
+use ulib::InfoKind;
 
-/// Handle 2: init's control endpoint.
-const INIT: u32 = 2;
 /// Handle 3: the device registry.
 const REGISTRY: u32 = 3;
 /// Frames are 4 KiB pages.
@@ -59,13 +57,9 @@ pub fn kill(ctx: &mut Ctx, args: &[&str]) -> Result<(), String> {
     let mut failed = false;
     for a in args {
         let result = match parse_int(a) {
-            Ok(pid) => {
-                let e = Request::Kill { pid }.encode();
-                match sys_call(INIT, &Msg::new(e.info().label, [pid]), ulib::abi::FOREVER) {
-                    Ok(reply) => decode_reply(reply.label()).map_err(|e| format!("({pid}): {e}")),
-                    Err(e) => Err(format!("({pid}): init did not answer: {e}")),
-                }
-            }
+            Ok(pid) => crate::modules::call_init(&Request::Kill { pid })
+                .map(drop)
+                .map_err(|e| format!("({pid}): {e}")),
             Err(e) => Err(format!("'{a}': {e}")),
         };
         if let Err(e) = result {
