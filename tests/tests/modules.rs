@@ -122,6 +122,14 @@ fn insmod_and_rmmod_refuse_what_they_must() -> Result<(), Failure> {
     if lsmod_row(&mut sh, "hello")?.is_some() {
         return Err(sh.fail("a refused insmod left hello behind"));
     }
+    // The module's own init function refuses this one; nothing stays behind.
+    sh.check(
+        "insmod hello howmany=500",
+        &["hello: init failed", "howmany=500: must be 0 to 100"],
+    )?;
+    if lsmod_row(&mut sh, "hello")?.is_some() {
+        return Err(sh.fail("a module whose init failed is listed"));
+    }
     sh.check("insmod hello howmany=3 whom=mica", &["hello: loaded (pid "])?;
     sh.check(
         "modinfo hello",

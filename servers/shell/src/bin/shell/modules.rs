@@ -147,12 +147,22 @@ pub fn modinfo(ctx: &mut Ctx, args: &[&str]) -> Result<(), String> {
     let [typed] = args else {
         return Err(usage("modinfo"));
     };
-    let path = if typed.contains('/') {
-        ctx.path(typed)
+    // A name is a module in /boot, or in /boot/extra (those outside the boot set).
+    let candidates = if typed.contains('/') {
+        alloc::vec![ctx.path(typed)]
     } else {
-        format!("/boot/{typed}")
+        alloc::vec![format!("/boot/{typed}"), format!("/boot/extra/{typed}")]
     };
-    let mut f = File::open(&path, OpenFlags::READ, 0).map_err(|e| format!("{typed}: {e}"))?;
+    let mut opened = Err(proto::Errno::NoEntry);
+    let mut path = String::new();
+    for p in candidates {
+        opened = File::open(&p, OpenFlags::READ, 0);
+        path = p;
+        if opened.is_ok() {
+            break;
+        }
+    }
+    let mut f = opened.map_err(|e| format!("{typed}: {e}"))?;
     let mut elf = Vec::new();
     f.read_to_end(&mut elf)
         .map_err(|e| format!("{typed}: {e}"))?;
