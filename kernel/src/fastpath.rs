@@ -5,126 +5,169 @@
 //! common one faster (seL4's design): a client calling a waiting server, and a
 //! server answering a waiting client and waiting again. Both switch straight to
 //! the other task: no run queue, no scheduler, and with ASIDs no TLB flush.
+//!
+//! Cost matters here (docs/benchmarks.md): each task and object is looked up
+//! once per step (the caller twice: read, then write), every guard runs before
+//! anything changes, and the outgoing task is charged its CPU time through the
+//! reference already in hand.
 
 use crate::cap::table::Handle;
 use crate::kstate::Kernel;
 use crate::object::KObj;
 use crate::task::{State, TaskId};
-use abi::{MsgInfo, Rights, Sysnum};
+use abi::{Rights, Sysnum};
 
-/// The argument registers x0..x8 of the syscall (copied, not the whole context).
-type Regs = [u64; 9];
+/// Bits of `x1` (a `MsgInfo`) above the word count: byte length and handle.
+const NOT_REGISTER_ONLY_SHIFT: u32 = 19;
 
-/// A register-only message from `x1`, or `None` if it needs the general path.
-fn register_message(regs: &Regs) -> Option<MsgInfo> {
-    let info = MsgInfo::from_raw(regs[1])?;
-    (info.len_bytes == 0 && info.handle == 0).then_some(info)
+/// `x1` if it describes a register-only message (at most `MSG_REGS` words, no
+/// bytes, no handle), else `None`. Such a descriptor is delivered unchanged.
+#[inline(always)]
+fn register_message(info_raw: u64) -> Option<u64> {
+    let words = (info_raw >> 16) & 0x7;
+    (info_raw >> NOT_REGISTER_ONLY_SHIFT == 0 && words <= abi::MSG_REGS as u64).then_some(info_raw)
 }
 
-/// Writes the message in `regs` into `to`'s registers, as a receive returns it.
-#[inline(always)]
-fn deliver(k: &mut Kernel, to: TaskId, info: MsgInfo, regs: &Regs, badge: u64) {
-    let Some(t) = k.tasks.get_mut(to) else { return };
-    t.ctx.x[0] = 0;
-    t.ctx.x[1] = info.to_raw();
-    for i in 0..abi::MSG_REGS {
-        t.ctx.x[2 + i] = if i < usize::from(info.words) {
-            regs[2 + i]
-        } else {
-            0
-        };
-    }
-    t.ctx.x[6] = badge;
-    t.state = State::Ready;
-    if !k.timeouts.is_empty() {
-        k.timeouts.remove(to);
-    }
+/// The message of one fast syscall: descriptor, words (zero past the count) and badge.
+struct Message {
+    info_raw: u64,
+    words: [u64; abi::MSG_REGS],
+    badge: u64,
 }
 
 /// Tries the fast path for the current task's syscall; `Some(next)` if it was
-/// handled and `next` is the task to run now.
+/// handled (the IPC is done, `next` is Ready and charged as the CPU's task)
+/// and `next` is the task to run now. `None` changes nothing.
+#[inline(always)]
 pub fn try_fast(k: &mut Kernel) -> Option<TaskId> {
     let me = k.current?;
-    let x = &k.tasks.get(me)?.ctx.x;
-    let regs: Regs = [x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8]];
-    if regs[8] == Sysnum::Call as u64 {
-        fast_call(k, me, &regs)
-    } else if regs[8] == Sysnum::ReplyRecv as u64 {
-        fast_reply_recv(k, me, &regs)
+    let task = k.tasks.get(me)?;
+    let x = &task.ctx.x;
+    let call = match x[8] {
+        n if n == Sysnum::Call as u64 => true,
+        n if n == Sysnum::ReplyRecv as u64 => false,
+        _ => return None,
+    };
+    if x[6] != abi::FOREVER {
+        return None; // a deadline needs the time queue: general path
+    }
+    let info_raw = register_message(x[1])?;
+    let n = ((info_raw >> 16) & 0x7) as usize;
+    let mut words = [0; abi::MSG_REGS];
+    for (i, w) in words.iter_mut().enumerate() {
+        if i < n {
+            *w = x[2 + i];
+        }
+    }
+    let cap = task.handles.get(Handle::from_raw(x[0] as u32)).ok()?;
+    let needed = if call { Rights::SEND } else { Rights::RECV };
+    let (KObj::Endpoint(ep), true) = (cap.object, cap.rights.contains(needed)) else {
+        return None;
+    };
+    let msg = Message {
+        info_raw,
+        words,
+        badge: if call { cap.badge } else { 0 },
+    };
+    if call {
+        fast_call(k, me, ep, &msg)
     } else {
-        None
+        fast_reply_recv(k, me, ep, &msg)
     }
 }
 
-fn fast_call(k: &mut Kernel, me: TaskId, regs: &Regs) -> Option<TaskId> {
-    if regs[6] != abi::FOREVER {
-        return None; // a deadline on the reply needs the time queue: general path
-    }
-    let info = register_message(regs)?;
-    let task = k.tasks.get_mut(me)?;
-    let cap = task.handles.get(Handle::from_raw(regs[0] as u32)).ok()?;
-    let (KObj::Endpoint(ep), true) = (cap.object, cap.rights.contains(Rights::SEND)) else {
-        return None;
-    };
-    let badge = cap.badge;
-    let endpoint = k.endpoints.get(ep)?;
+#[inline(always)]
+fn fast_call(k: &mut Kernel, me: TaskId, ep: crate::arena::Id, msg: &Message) -> Option<TaskId> {
+    let endpoint = k.endpoints.get_mut(ep)?;
     // A dead endpoint has no receivers: its calls fail with PeerGone on the general path.
     let server = *endpoint.receivers.front()?;
     debug_assert!(!endpoint.is_dead(), "a receiver without a RECV handle");
-    if !outranks_ready(k, server) {
+    let to = k.tasks.get_mut(server)?;
+    if !outranks_ready(k.run.highest_ready_priority(), to.priority) {
         return None;
     }
     // Committed: nothing below can fail.
-    k.endpoints.get_mut(ep)?.receivers.pop_front();
-    let task = k.tasks.get_mut(me)?;
-    task.state = State::AwaitingReply { server };
-    deliver(k, server, info, regs, badge);
-    k.tasks.get_mut(server)?.reply_to = Some(me);
+    endpoint.receivers.pop_front();
+    deliver(to, msg);
+    to.reply_to = Some(me);
+    if !k.timeouts.is_empty() {
+        k.timeouts.remove(server);
+    }
+    hand_over(k, me, State::AwaitingReply { server }, server, false);
     Some(server)
 }
 
-fn fast_reply_recv(k: &mut Kernel, me: TaskId, regs: &Regs) -> Option<TaskId> {
-    if regs[6] != abi::FOREVER {
-        return None; // a receive timeout needs the time queue: general path
-    }
-    let info = register_message(regs)?;
+#[inline(always)]
+fn fast_reply_recv(
+    k: &mut Kernel,
+    me: TaskId,
+    ep: crate::arena::Id,
+    msg: &Message,
+) -> Option<TaskId> {
     let task = k.tasks.get(me)?;
     let caller = task.reply_to?;
-    let cap = task.handles.get(Handle::from_raw(regs[0] as u32)).ok()?;
-    let (KObj::Endpoint(ep), true) = (cap.object, cap.rights.contains(Rights::RECV)) else {
-        return None;
-    };
     if let Some(n) = task.bound_ntfn {
         if k.notifications.get(n).is_none_or(|n| n.bits != 0) {
             return None;
         }
-    }
-    if !matches!(k.tasks.get(caller)?.state, State::AwaitingReply { server } if server == me) {
-        return None;
-    }
-    if !outranks_ready(k, caller) {
-        return None;
     }
     let endpoint = k.endpoints.get_mut(ep)?;
     let full = endpoint.receivers.len() == endpoint.receivers.capacity();
     if !endpoint.senders.is_empty() || full {
         return None; // a queued sender, or a queue that would have to grow
     }
+    let to = k.tasks.get_mut(caller)?;
+    if !matches!(to.state, State::AwaitingReply { server } if server == me) {
+        return None;
+    }
+    if !outranks_ready(k.run.highest_ready_priority(), to.priority) {
+        return None;
+    }
     // Committed: nothing below can fail.
     endpoint.receivers.push_back(me);
-    let task = k.tasks.get_mut(me)?;
-    task.reply_to = None;
-    task.state = State::Receiving { ep };
-    deliver(k, caller, info, regs, 0);
+    deliver(to, msg);
+    if !k.timeouts.is_empty() {
+        k.timeouts.remove(caller);
+    }
+    hand_over(k, me, State::Receiving { ep }, caller, true);
     Some(caller)
 }
 
-/// The direct switch may skip the scheduler only if `to` is at least as
-/// important as every ready task.
+/// Writes `msg` into `to`'s registers, as a receive returns it, and makes it Ready.
 #[inline(always)]
-fn outranks_ready(k: &Kernel, to: TaskId) -> bool {
-    let prio = k.tasks.get(to).map_or(0, |t| t.priority);
-    k.run.highest_ready_priority().is_none_or(|p| p <= prio)
+fn deliver(to: &mut crate::task::Task, msg: &Message) {
+    let x = &mut to.ctx.x;
+    x[0] = 0;
+    x[1] = msg.info_raw;
+    x[2..2 + abi::MSG_REGS].copy_from_slice(&msg.words);
+    x[6] = msg.badge;
+    to.state = State::Ready;
+}
+
+/// Blocks the caller `me` in `state` (owing no reply any more if `replied`)
+/// and charges it the CPU time up to now: the CPU goes to `next`.
+#[inline(always)]
+fn hand_over(k: &mut Kernel, me: TaskId, state: State, next: TaskId, replied: bool) {
+    let used_counts = k.cpu_clock.hand_over(me, next, crate::platform::counter());
+    if let Some(task) = k.tasks.get_mut(me) {
+        task.state = state;
+        if replied {
+            task.reply_to = None;
+        }
+        if let Some(counts) = used_counts {
+            task.cpu_counts = task.cpu_counts.saturating_add(counts);
+        }
+    }
+    if used_counts.is_none() {
+        k.account_switch(Some(next)); // the clock charged someone else: rare, not fast
+    }
+}
+
+/// The direct switch may skip the scheduler only if the target (priority
+/// `prio`) is at least as important as every ready task.
+#[inline(always)]
+fn outranks_ready(highest_ready: Option<u8>, prio: u8) -> bool {
+    highest_ready.is_none_or(|p| p <= prio)
 }
 
 #[cfg(test)]

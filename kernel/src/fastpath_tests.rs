@@ -3,7 +3,7 @@
 use super::*;
 use crate::kstate::Kernel;
 use crate::test_kernel::*;
-use abi::Rights;
+use abi::{MsgInfo, Rights};
 use alloc::vec::Vec;
 
 /// What a thread or the scheduler can observe of one task.

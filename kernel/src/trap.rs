@@ -14,38 +14,78 @@ const EC_SVC64: u64 = 0x15;
 /// Handles an exception taken from EL0. Returns with TPIDR_EL1 naming the
 /// context of the task to run next; if no task can run, idles instead.
 pub fn from_user(kind: Kind, esr: u64) {
+    let syscall = kind == Kind::Sync && esr >> 26 == EC_SVC64;
     if kind == Kind::Irq {
         crate::irq::handle();
     }
     let next = with_kernel_masked(|k| {
-        let syscall = kind == Kind::Sync && esr >> 26 == EC_SVC64;
-        if let Some(next) = syscall.then(|| crate::fastpath::try_fast(k)).flatten() {
-            k.current = Some(next);
-            k.quantum.reset();
-            if k.ticks_seen == crate::time::ticks() {
-                return Some(switch_to(k, next)); // direct switch: no scheduler
-            }
-        } else {
-            match kind {
-                Kind::Sync if syscall => crate::syscall::dispatch(k),
-                Kind::Sync | Kind::SError => {
-                    let elr = k
-                        .current
-                        .and_then(|c| k.tasks.get(c))
-                        .map_or(0, |t| t.ctx.pc);
-                    k.fault_current(esr, fault_address(), elr);
-                }
-                Kind::Irq | Kind::Fiq => k.deliver_irqs(),
+        if syscall {
+            if let Some(next) = crate::fastpath::try_fast(k) {
+                return direct_switch(k, next);
             }
         }
-        k.account_ticks();
-        let next = k.pick_next()?;
-        Some(switch_to(k, next))
+        general(k, kind, esr, syscall)
     });
     match next {
         Some(ctx) => set_user_context(ctx),
         None => idle(),
     }
+}
+
+/// After the fast path: straight to `next` (Ready, already charged as the
+/// CPU's task) without the scheduler, unless the timer ticked meanwhile.
+#[inline(always)]
+fn direct_switch(k: &mut Kernel, next: TaskId) -> Option<*const crate::task::UserContext> {
+    k.current = Some(next);
+    k.quantum.reset();
+    if k.ticks_seen != crate::time::ticks() {
+        k.account_ticks();
+        let next = k.pick_next()?;
+        return Some(switch_to(k, next));
+    }
+    debug_assert_eq!(k.cpu_clock.charged(), Some(next));
+    let generation = k.asids.generation();
+    let Some(task) = k.tasks.get_mut(next) else {
+        return Some(switch_to(k, next));
+    };
+    if k.loaded != Some(next) {
+        // A valid ASID: TTBR0 only. Anything else goes through the allocator.
+        match (
+            task.asid.filter(|a| a.generation() == generation),
+            &task.space,
+        ) {
+            (Some(asid), Some(space)) => {
+                mmu::load_user_tables(space.root().as_usize(), asid.value());
+            }
+            _ => return Some(switch_to(k, next)),
+        }
+        k.loaded = Some(next);
+    }
+    Some(task.ctx.as_ptr())
+}
+
+/// Everything but the fast path: the general syscall path, faults and interrupts, then the scheduler.
+#[inline(never)]
+fn general(
+    k: &mut Kernel,
+    kind: Kind,
+    esr: u64,
+    syscall: bool,
+) -> Option<*const crate::task::UserContext> {
+    match kind {
+        Kind::Sync if syscall => crate::syscall::dispatch(k),
+        Kind::Sync | Kind::SError => {
+            let elr = k
+                .current
+                .and_then(|c| k.tasks.get(c))
+                .map_or(0, |t| t.ctx.pc);
+            k.fault_current(esr, fault_address(), elr);
+        }
+        Kind::Irq | Kind::Fiq => k.deliver_irqs(),
+    }
+    k.account_ticks();
+    let next = k.pick_next()?;
+    Some(switch_to(k, next))
 }
 
 /// Makes `next` the running task, with its address space in TTBR0 (an ASID

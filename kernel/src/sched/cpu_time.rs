@@ -49,6 +49,20 @@ impl<T: Copy + Eq> CpuClock<T> {
         outgoing
     }
 
+    /// The CPU goes straight from `from` to `to` (the IPC fast path): returns
+    /// the counts `from` used up to `now_counts`, or `None` and changes nothing
+    /// if the clock is not charging `from`.
+    #[inline(always)]
+    pub fn hand_over(&mut self, from: T, to: T, now_counts: u64) -> Option<u64> {
+        if self.charged != Some(from) {
+            return None;
+        }
+        let used = now_counts.wrapping_sub(self.since_counts);
+        self.charged = Some(to);
+        self.since_counts = now_counts;
+        Some(used)
+    }
+
     /// The charged task and the counts it used since last charged, up to
     /// `now_counts`; it goes on being charged from there (the tick, a reader).
     pub fn take(&mut self, now_counts: u64) -> Option<(T, u64)> {
@@ -109,6 +123,17 @@ mod tests {
             "only what is left"
         );
         assert_eq!(clock.charged(), Some(4));
+    }
+
+    #[test]
+    fn hand_over_charges_the_running_task_and_ignores_any_other() {
+        let mut clock = CpuClock::new();
+        assert_eq!(clock.hand_over(1, 2, 10), None, "nobody is charged");
+        clock.switch(Some(1), || 100);
+        assert_eq!(clock.hand_over(2, 3, 150), None, "2 is not running");
+        assert_eq!(clock.charged(), Some(1));
+        assert_eq!(clock.hand_over(1, 2, 160), Some(60));
+        assert_eq!(clock.switch(Some(1), || 175), Some((2, 15)));
     }
 
     #[test]

@@ -37,16 +37,21 @@ impl ReentryGuard {
         }
     }
 
-    /// Enters unless someone is inside.
+    /// Enters unless someone is inside. A load and a store, not a
+    /// compare-and-swap: the task's one thread is the only one that enters,
+    /// and nothing interrupts it in user mode to enter in between.
+    #[inline(always)]
     fn try_enter(&self) -> Option<Entered<'_>> {
-        self.busy
-            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .ok()
-            .map(|_| Entered { busy: &self.busy })
+        if self.busy.load(Ordering::Acquire) {
+            return None;
+        }
+        self.busy.store(true, Ordering::Relaxed);
+        Some(Entered { busy: &self.busy })
     }
 }
 
 impl Drop for Entered<'_> {
+    #[inline(always)]
     fn drop(&mut self) {
         debug_assert!(self.busy.load(Ordering::Relaxed));
         self.busy.store(false, Ordering::Release);
@@ -67,14 +72,22 @@ mod target {
     use abi::{Error, Handle, IPC_BUFFER_VA, MAX_MSG_BYTES, PAGE_SIZE};
 
     /// Takes the buffer for `what` (a function name, for the panic message), or panics if it is in use.
+    #[inline(always)]
     pub(crate) fn claim(what: &str) -> Entered<'static> {
         match BUFFER.try_enter() {
             Some(entered) => entered,
-            None => panic!(
-                "{what}: the IPC buffer is already in use \
-                 (ipc::with_buffer nested, or an IPC syscall made inside it)"
-            ),
+            None => in_use(what),
         }
+    }
+
+    /// The panic of a nested claim, out of line so `claim` stays small.
+    #[cold]
+    #[inline(never)]
+    fn in_use(what: &str) -> ! {
+        panic!(
+            "{what}: the IPC buffer is already in use \
+             (ipc::with_buffer nested, or an IPC syscall made inside it)"
+        )
     }
 
     /// The buffer, with the guard already held by the caller.

@@ -57,6 +57,7 @@ impl Msg {
     }
 
     /// The registers `x0..x6` for sending this message on `handle` with `timeout_ns`.
+    #[inline]
     pub const fn to_regs(&self, handle: Handle, timeout_ns: u64) -> [u64; 7] {
         let w = self.words;
         [
@@ -75,8 +76,11 @@ impl Msg {
     ///
     /// Fails with the error in `x0`, or with [`Error::InvalidArgument`] if
     /// `x1` holds no valid [`MsgInfo`] (the kernel never sends one).
+    #[inline]
     pub fn from_regs(regs: &[u64; 7]) -> Result<(Msg, u64), Error> {
-        Error::check(regs[0])?;
+        if regs[0] != 0 {
+            Error::check(regs[0])?; // only errors take the call
+        }
         let info = MsgInfo::from_raw(regs[1]).ok_or(Error::InvalidArgument)?;
         let msg = Msg {
             info,

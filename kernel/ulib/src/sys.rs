@@ -213,6 +213,9 @@ pub fn sys_handle_close(h: Handle) -> Result<(), Error> {
 }
 
 /// Sends `msg` on endpoint `ep` and waits (up to `timeout_ns`) for the reply.
+///
+/// Inlined: a caller's message and reply then stay in registers.
+#[inline]
 pub fn sys_call(ep: Handle, msg: &Msg, timeout_ns: u64) -> Result<Msg, Error> {
     let _claim = ipc::claim("sys_call");
     // SAFETY: no pointer arguments; the kernel reads and writes the IPC buffer,
@@ -248,6 +251,9 @@ pub fn sys_reply(msg: &Msg) -> Result<(), Error> {
 }
 
 /// Replies `msg`, then waits (up to `timeout_ns`) for the next message on `ep`: a server's loop.
+///
+/// Inlined, like [`sys_call`].
+#[inline]
 pub fn sys_reply_recv(ep: Handle, msg: &Msg, timeout_ns: u64) -> Result<(Msg, u64), Error> {
     let _claim = ipc::claim("sys_reply_recv");
     // SAFETY: no pointer arguments; the kernel reads and writes the IPC buffer,
