@@ -13,6 +13,8 @@ mod events;
 mod manager;
 mod shell;
 mod source;
+mod table;
+mod waited;
 
 use alloc::format;
 use alloc::string::String;

@@ -2,9 +2,10 @@
 
 use crate::events::{self, Event, MODULE_FLAG};
 use crate::source::Elf;
+pub use crate::waited::Waited;
 use alloc::collections::VecDeque;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use modinfo::ModInfo;
 use proto::modctl::{self, MANAGER_BADGE};
@@ -384,61 +385,5 @@ impl Manager {
         println!("module {name} did not come back: {result}");
         self.modules[i].restarts = restarts;
         self.modules[i].state = State::Held(result);
-    }
-
-    /// The module list for lsmod, one row each: name, size, used-by count and names, state, restarts, pid.
-    pub fn rows(&self) -> Vec<[String; 6]> {
-        let mut rows = Vec::new();
-        for (i, m) in self.modules.iter().enumerate() {
-            let users = self.dependents(&m.name);
-            let (fds, _) = self.usage(i);
-            let size = ulib::sysinfo::task_info(m.pid)
-                .ok()
-                .filter(|t| t.pid == m.pid && m.pid != 0)
-                .map_or(0, |t| t.pages * 4096);
-            let state = match &m.state {
-                State::Live => String::from("live"),
-                State::Held(_) => String::from("held"),
-            };
-            let used = if users.is_empty() {
-                (users.len() as u64 + fds).to_string()
-            } else {
-                format!("{} {}", users.len() as u64 + fds, users.join(","))
-            };
-            rows.push([
-                m.name.clone(),
-                size.to_string(),
-                used,
-                state,
-                m.restarts.to_string(),
-                m.pid.to_string(),
-            ]);
-        }
-        rows
-    }
-}
-
-/// How a wait ended.
-pub enum Waited {
-    /// The module said READY.
-    Ready,
-    /// The task exited: code and message.
-    Exited(i64, String),
-    /// The task faulted: what happened.
-    Faulted(String),
-    /// Nothing in time.
-    TimedOut,
-}
-
-impl Waited {
-    /// In words, for a refusal.
-    pub fn describe(&self, timeout_ns: u64) -> String {
-        match self {
-            Waited::Ready => String::from("ready"),
-            Waited::Exited(code, text) if text.is_empty() => format!("exited with code {code}"),
-            Waited::Exited(code, text) => format!("{text} (exit code {code})"),
-            Waited::Faulted(text) => format!("faulted: {text}"),
-            Waited::TimedOut => format!("no answer within {} ms", timeout_ns / 1_000_000),
-        }
     }
 }
