@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ensure-deps.sh: installs what the build and QEMU runs need, saying what it installs.
-# Usage: tools/ensure-deps.sh [rust] [qemu] [gdb]
+# Usage: tools/ensure-deps.sh [rust] [qemu] [gdb] [sdcard] [firmware]
 set -euo pipefail
 
 say() { printf 'mica: %s\n' "$*" >&2; }
@@ -49,11 +49,40 @@ need_gdb() {
     command -v gdb-multiarch >/dev/null 2>&1 || apt_install gdb-multiarch
 }
 
+# Whether a program is installed; mkfs.vfat and fsck.fat live in /usr/sbin, which
+# is not on a normal user's PATH on Debian.
+have() {
+    command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]
+}
+
+# make sdcard: mkfs.vfat and fsck.fat make and check the FAT32 partition in a
+# file, mtools (mcopy, mdir) fills and lists it; no loop mount, no root.
+need_sdcard() {
+    local missing=()
+    have mkfs.vfat && have fsck.fat || missing+=(dosfstools)
+    have mcopy && have mdir || missing+=(mtools)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        apt_install "${missing[@]}"
+    fi
+}
+
+# The Raspberry Pi firmware comes as a Debian package: a downloader fetches it and
+# dpkg-deb unpacks it (without installing it).
+need_firmware() {
+    have curl || have wget || apt_install curl
+    if ! have dpkg-deb; then
+        say "dpkg-deb is missing: install dpkg, or give make sdcard FIRMWARE_DIR=<folder with bootcode.bin, start.elf, fixup.dat>"
+        exit 1
+    fi
+}
+
 for what in "$@"; do
     case "$what" in
         rust) need_rust ;;
         qemu) need_qemu ;;
         gdb) need_gdb ;;
+        sdcard) need_sdcard ;;
+        firmware) need_firmware ;;
         *) say "ensure-deps: unknown dependency '$what'"; exit 2 ;;
     esac
 done

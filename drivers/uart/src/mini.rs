@@ -6,7 +6,7 @@
 //! parity and a baud clock taken from the VideoCore core clock: 250 MHz on a
 //! Pi 3 unless `core_freq` changes it (fix it with `enable_uart=1`, or the
 //! rate drifts with frequency scaling). QEMU ignores the divisor. It reaches
-//! GPIO 14/15 in ALT5 (the PL011 uses ALT0), which the GPIO driver sets.
+//! GPIO 14/15 in ALT5 (the PL011 uses ALT0), which the gpio module sets when given `uart=mini`.
 
 use tock_registers::interfaces::{ReadWriteable, Readable, Writeable};
 use tock_registers::registers::{ReadOnly, ReadWrite};

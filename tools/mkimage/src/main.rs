@@ -1,7 +1,8 @@
-//! mkimage: host build steps: embeds the kernel symbol table (and writes System.map), writes modules.dep and the boot archive.
+//! mkimage: host build steps: embeds the kernel symbol table (and writes System.map), writes modules.dep, the boot archive and the SD-card disk image.
 
 mod cpio;
 mod depmod;
+mod disk;
 mod elf;
 mod embed;
 mod map;
@@ -18,6 +19,7 @@ usage: mkimage symbols <kernel.elf> [--map <System.map>]
        mkimage cpio <out.cpio> <name>=<path> ...
        mkimage depmod <out.dep> <program> ...
        mkimage pack <kernel.elf> <kernel.bin> <archive.cpio> <out.img>
+       mkimage disk <out.img> <part.img>
 
   symbols   encode the text symbols of <kernel.elf> into its .ksyms section (in place)
             and, with --map, write every symbol to <System.map> in Linux's format
@@ -27,7 +29,10 @@ usage: mkimage symbols <kernel.elf> [--map <System.map>]
             sections of the programs; programs without one are skipped with a note,
             a dependency on a module not among them is an error
   pack      write the bootable <out.img>: the flat <kernel.bin> (llvm-objcopy -O binary of
-            <kernel.elf>), zeros up to __kernel_end, then the boot archive";
+            <kernel.elf>), zeros up to __kernel_end, then the boot archive
+  disk      write the SD-card image <out.img>: an MBR whose one partition (type 0x0C,
+            FAT32 with LBA) starts at 1 MiB and holds <part.img>, a FAT32 file system
+            of 512-byte sectors (mkfs.vfat -F 32 -h 2048)";
 
 /// A parsed command line.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,6 +50,8 @@ enum Command {
     Depmod { out: String, programs: Vec<String> },
     /// `mkimage pack <elf> <flat> <archive> <out>`.
     Pack { paths: [String; 4] },
+    /// `mkimage disk <out> <part>`.
+    Disk { out: String, part: String },
 }
 
 /// Parses the arguments after the program name; Err is a usage error.
@@ -124,6 +131,10 @@ fn parse_args(args: Vec<OsString>) -> Result<Command, String> {
                 }
             }
         }
+        Some("disk") => Ok(match disk::parse_args(args.collect())? {
+            Some([out, part]) => Command::Disk { out, part },
+            None => Command::Help,
+        }),
         Some(other) => Err(format!("unknown subcommand {other}")),
     }
 }
@@ -227,6 +238,7 @@ fn main() -> ExitCode {
         Command::Cpio { out, members } => report(run_cpio(&out, &members)),
         Command::Depmod { out, programs } => report(run_depmod(&out, &programs)),
         Command::Pack { paths } => report(run_pack(&paths)),
+        Command::Disk { out, part } => report(disk::run(&out, &part)),
     }
 }
 
@@ -331,6 +343,20 @@ mod tests {
         assert_eq!(parse(&["depmod", "--help"]), Ok(Command::Help));
         assert!(parse(&["depmod"]).is_err());
         assert!(parse(&["depmod", "out.dep", "-v"]).is_err());
+    }
+
+    #[test]
+    fn parses_the_disk_subcommand() {
+        let disk = |out: &str, part: &str| Command::Disk {
+            out: out.to_string(),
+            part: part.to_string(),
+        };
+        assert_eq!(
+            parse(&["disk", "sd.img", "p.img"]),
+            Ok(disk("sd.img", "p.img"))
+        );
+        assert_eq!(parse(&["disk", "--help"]), Ok(Command::Help));
+        assert!(parse(&["disk", "sd.img"]).is_err());
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod server {
     use core::cell::RefCell;
     use gpio::{Gpio, GpioServer, RegisterBlock};
     use proto::file::{Reply, Request};
-    use proto::ioctl::{GpioEvent, GpioPin};
+    use proto::ioctl::{GpioEvent, GpioFunction, GpioPin};
     use proto::{Errno, OpenTable};
     extern crate alloc;
 
@@ -30,6 +30,12 @@ mod server {
         author: "mica developers",
         description: "BCM2837 GPIO driver: pin functions, levels, pulls and edge/level events as gpiochip0",
         depends: "devreg",
+        params: [(
+            "uart",
+            "string",
+            "pl011",
+            "which UART gets GPIO 14/15: pl011 (ALT0), mini (ALT5) or none"
+        )],
     }
 
     /// The endpoint clients call.
@@ -65,6 +71,8 @@ mod server {
         // good (leaked); `RegisterBlock` is laid out as the BCM2835 GPIO registers.
         let block: &'static RegisterBlock = unsafe { regs.leak_registers() };
         // Pin events arrive on the bank interrupts (gpio_int[0] and [1]: lines 49 and 50).
+        let gpio = Gpio::new(block);
+        route_uart_pins(&gpio)?;
         let irqs = bind_event_interrupts();
         println!("serving GPIO (54 pins; 14-15 held for the UART, 48-53 for the SD card)");
         // Last, so clients find the device only once it is ready.
@@ -77,12 +85,28 @@ mod server {
             Err(e) => return Err(format!("cannot register {DEVICE_NAME}: {e}")),
         };
         Ok(Driver {
-            gpio: Gpio::new(block),
+            gpio,
             server: GpioServer::new(),
             opens: OpenTable::new(MAX_OPEN),
             irqs,
             registered,
         })
+    }
+
+    /// Gives GPIO 14/15 to the UART the `uart=` parameter names: the console's
+    /// pins (the kernel sets ALT0 for its own boot log; the mini UART needs ALT5).
+    fn route_uart_pins(gpio: &Gpio) -> Result<(), String> {
+        let function = match module::param_str("uart").unwrap_or("pl011") {
+            "pl011" => GpioFunction::Alt0,
+            "mini" => GpioFunction::Alt5,
+            "none" => return Ok(()),
+            other => return Err(format!("parameter uart={other}: pl011, mini or none")),
+        };
+        for pin in [14, 15] {
+            let pin = GpioPin::new(pin).map_err(|e| format!("pin {pin}: {e}"))?;
+            gpio.set_function(pin, function);
+        }
+        Ok(())
     }
 
     /// The service loop (`ulib::server`) until the manager says STOP.
