@@ -42,15 +42,20 @@ pub struct BootOptions {
     /// Put the console on QEMU's second serial port (the mini UART) and send
     /// the first (the PL011, the kernel's console) to nowhere.
     pub second_serial: bool,
+    /// The console's QEMU backend instead of stdio, as `-serial` takes it (e.g.
+    /// `unix:/tmp/mica.sock,server=on,wait=off`); the output `expect*` reads is
+    /// then whatever else QEMU prints. `None` keeps stdio.
+    pub serial: Option<String>,
 }
 
 impl BootOptions {
     /// The QEMU arguments (after the program name) that boot `image` with these options.
     pub fn qemu_args(&self, image: &Path) -> Vec<OsString> {
+        let console = self.serial.as_deref().unwrap_or("stdio");
         let serials: &[&str] = if self.second_serial {
-            &["-serial", "null", "-serial", "stdio"]
+            &["-serial", "null", "-serial", console]
         } else {
-            &["-serial", "stdio"]
+            &["-serial", console]
         };
         let mut args: Vec<OsString> = ["-M", "raspi3b", "-display", "none", "-monitor", "none"]
             .iter()
@@ -121,6 +126,26 @@ impl Qemu {
             } else {
                 io::Error::new(err.kind(), format!("starting {program} failed: {err}"))
             }
+        })
+    }
+
+    /// Runs any `command` in QEMU's place, driven the same way: `expect*` reads its
+    /// stdout, [`stderr`](Qemu::stderr) holds its stderr, [`send`](Qemu::send)
+    /// writes to its stdin, and dropping the handle kills it. For host tools that
+    /// talk to a guest, such as micaload on QEMU's serial socket.
+    pub fn run_command(command: Command) -> io::Result<Qemu> {
+        let program = command.get_program().to_owned();
+        let args: Vec<OsString> = command.get_args().map(OsString::from).collect();
+        eprintln!(
+            "systest: running {} {}",
+            program.to_string_lossy(),
+            shell_words(&args)
+        );
+        Qemu::spawn(command, Duration::ZERO).map_err(|err| {
+            io::Error::new(
+                err.kind(),
+                format!("starting {} failed: {err}", program.to_string_lossy()),
+            )
         })
     }
 

@@ -222,6 +222,7 @@ fn qemu_args_follow_the_options() {
         extra_args: vec!["-smp".into(), "4".into()],
         send_byte_delay: Duration::ZERO,
         second_serial: false,
+        serial: None,
     };
     assert_eq!(
         shell_words(&full.qemu_args(image)),
@@ -236,4 +237,43 @@ fn qemu_args_follow_the_options() {
         shell_words(&mini.qemu_args(image)),
         "-M raspi3b -display none -monitor none -serial null -serial stdio -kernel build/kernel8.img"
     );
+    let socket = BootOptions {
+        serial: Some("unix:/tmp/s.sock,server=on,wait=off".into()),
+        ..BootOptions::default()
+    };
+    assert_eq!(
+        shell_words(&socket.qemu_args(image)),
+        "-M raspi3b -display none -monitor none -serial unix:/tmp/s.sock,server=on,wait=off \
+         -kernel build/kernel8.img"
+    );
+    let socket_mini = BootOptions {
+        second_serial: true,
+        ..socket
+    };
+    assert_eq!(
+        shell_words(&socket_mini.qemu_args(image)),
+        "-M raspi3b -display none -monitor none -serial null \
+         -serial unix:/tmp/s.sock,server=on,wait=off -kernel build/kernel8.img"
+    );
+}
+
+#[test]
+fn run_command_drives_any_program_like_qemu() {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg("echo ready; read line; echo \"got $line\"; echo oops >&2");
+    let mut tool = Qemu::run_command(command).unwrap();
+    tool.expect("ready", LONG).unwrap();
+    tool.send("typed\n").unwrap();
+    assert_eq!(tool.expect_line("got", LONG).unwrap(), "got typed");
+    let (code, _) = tool.wait_exit(LONG).unwrap();
+    assert_eq!(code, 0);
+    assert_eq!(tool.stderr(), "oops\n");
+
+    let missing = Qemu::run_command(Command::new("/nonexistent/micaload")).unwrap_err();
+    assert_eq!(missing.kind(), io::ErrorKind::NotFound);
+    assert!(missing
+        .to_string()
+        .contains("starting /nonexistent/micaload failed"));
 }

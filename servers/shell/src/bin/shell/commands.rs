@@ -3,7 +3,7 @@
 extern crate alloc;
 
 use crate::ctx::Ctx;
-use crate::{errln, files, gpio, modules, outln, system};
+use crate::{errln, files, gpio, modules, outln, system, transfer};
 use alloc::string::String;
 use alloc::vec::Vec;
 use proto::file::OpenFlags;
@@ -70,6 +70,12 @@ pub const COMMANDS: &[Command] = &[
         "FILE...",
         "print each file's CRC-32 and size",
         files::crc32,
+    ),
+    cmd(
+        "recv",
+        "PATH SIZE CRC32",
+        "receive a file pushed over the console (micaload push)",
+        transfer::recv,
     ),
     cmd("touch", "FILE...", "create empty files", files::touch),
     cmd("mkdir", "DIR...", "create directories", files::mkdir),

@@ -135,6 +135,19 @@ impl Ctx {
         }
     }
 
+    /// The next key, or `None` if none comes within `timeout_ns` (raw transfers).
+    pub fn next_key_within(&mut self, timeout_ns: u64) -> Result<Option<u8>, Errno> {
+        if self.keys_at >= self.keys_len {
+            let ready = self
+                .tty
+                .poll_wait(proto::file::PollEvents::READABLE, timeout_ns)?;
+            if !ready.contains(proto::file::PollEvents::READABLE) {
+                return Ok(None);
+            }
+        }
+        self.next_key().map(Some)
+    }
+
     /// Reads one edited line from the console (for `write`); `None` on Ctrl-C or Ctrl-D.
     pub fn read_line(&mut self) -> Result<Option<String>, String> {
         self.flush();
@@ -204,8 +217,9 @@ macro_rules! errln {
     }};
 }
 
-/// The console device.
-pub const CONSOLE: &str = "/dev/ttyS0";
+/// The console devices, in the order tried: the PL011 (ttyS0), then the
+/// mini UART (ttyS1), whichever the uart module drives (`/etc/modules`).
+pub const CONSOLES: [&str; 2] = ["/dev/ttyS0", "/dev/ttyS1"];
 
 /// Opens the console in raw mode (the shell edits lines itself), waiting up
 /// to about 5 s for its driver.
@@ -215,7 +229,12 @@ pub fn open_console() -> Result<File, Errno> {
     let flags = OpenFlags::READ.union(OpenFlags::WRITE);
     let mut last = Errno::NoDevice;
     for _ in 0..100 {
-        match File::open(CONSOLE, flags, 0) {
+        let opened = CONSOLES
+            .iter()
+            .map(|c| File::open(c, flags, 0))
+            .find(|r| r.is_ok())
+            .unwrap_or(Err(Errno::NoEntry));
+        match opened {
             Ok(mut tty) => {
                 let raw = TtyIoctl::SetMode(TtyMode {
                     raw: true,

@@ -17,6 +17,8 @@ mod gpio;
 mod modules;
 #[cfg(target_os = "none")]
 mod system;
+#[cfg(target_os = "none")]
+mod transfer;
 
 #[cfg(target_os = "none")]
 mod app {
@@ -30,7 +32,6 @@ mod app {
 
     /// Handle 1: the file server.
     const FILE_SERVER: u32 = 1;
-    use crate::ctx::CONSOLE;
     /// How many lines `up` can walk back through.
     const HISTORY: usize = 64;
     /// What the prompt says.
@@ -41,11 +42,11 @@ mod app {
         let tty = match crate::ctx::open_console() {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("cannot open {CONSOLE}: {e}");
+                eprintln!("cannot open a console (/dev/ttyS0 or /dev/ttyS1): {e}");
                 return 1;
             }
         };
-        println!("shell on {CONSOLE}");
+        println!("shell on the console");
         let mut ctx = Ctx::new(tty);
         ctx.prompt = PROMPT;
         let mut editor = LineEditor::new(HISTORY);

@@ -185,9 +185,10 @@ pub fn meminfo(ctx: &mut Ctx, args: &[&str]) -> Result<(), String> {
     );
     outln!(
         ctx,
-        "KernelHeap: {:>10} used of {}",
+        "KernelHeap: {:>10} used of {} ({} bytes)",
         human_bytes(m.heap_used_bytes),
-        human_bytes(m.heap_bytes)
+        human_bytes(m.heap_bytes),
+        m.heap_used_bytes
     );
     let mut table = Table::new(&["cache", "objsize", "active", "total", "slabs"]);
     for s in sysinfo::slabs() {
