@@ -1,14 +1,31 @@
 //! upartner: the other side of a benchmark or test, as `kind=` says: `yield`
 //! loops on `sys_yield`; `ntfn` waits on notification handle 1 and signals
-//! handle 2, for ever; `claim` claims device `device=` and sleeps holding it.
+//! handle 2, for ever; `claim` claims device `device=` and sleeps holding it;
+//! `stamp` and `ntfn_stamp` are ubench's one-way partners (see below).
+//!
+//! The stamp kinds write instruction-counter readings into the shared region
+//! given as their last handle, with volatile 32-bit stores: `stamp` serves
+//! endpoint handle 1, echoing every message; it writes the reading taken as
+//! soon as a message arrives at offset [`RECV_AT`] and the reading taken just
+//! before the previous reply at [`SENT_AT`] (one round late, so no store sits
+//! between that reading and the reply). `ntfn_stamp` waits on handle 1,
+//! writes the reading taken as soon as it wakes at [`RECV_AT`], then signals
+//! handle 2.
 #![no_std]
 #![no_main]
 #![forbid(unsafe_code)]
 
 use ulib::abi::FOREVER;
-use ulib::{arg, eprintln, sys_signal, sys_wait, sys_yield};
+use ulib::mapping::Mapping;
+use ulib::probe::instructions;
+use ulib::{arg, eprintln, sys_recv, sys_reply_recv, sys_signal, sys_wait, sys_yield};
 
 ulib::entry!(main);
+
+/// Where the stamp kinds write the reading taken on arrival (byte offset in the region).
+const RECV_AT: usize = 0;
+/// Where `stamp` writes the reading taken before its previous reply.
+const SENT_AT: usize = 4;
 
 fn main() -> i32 {
     match arg("kind").unwrap_or("") {
@@ -29,9 +46,64 @@ fn main() -> i32 {
                 1
             }
         },
+        "stamp" => stamp(),
+        "ntfn_stamp" => ntfn_stamp(),
         other => {
             eprintln!("upartner: unknown kind {other:?}");
             2
+        }
+    }
+}
+
+/// The shared region at `handle`, mapped writable.
+fn stamps(handle: u32) -> Option<Mapping> {
+    match Mapping::region(handle, true) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            eprintln!("upartner: cannot map the stamp region: {e}");
+            None
+        }
+    }
+}
+
+/// Echo server on handle 1 that stamps arrival and departure (region: handle 2).
+fn stamp() -> i32 {
+    let Some(mut region) = stamps(2) else {
+        return 1;
+    };
+    let mut received = sys_recv(1, FOREVER);
+    let mut sent_before: u32 = 0;
+    loop {
+        // Read first: what follows the syscall's return is not IPC.
+        let arrived = instructions();
+        let msg = match received {
+            Ok((msg, _)) => msg,
+            Err(e) => {
+                eprintln!("upartner: receive failed: {e}");
+                return 1;
+            }
+        };
+        region.write32(RECV_AT, arrived);
+        region.write32(SENT_AT, sent_before);
+        sent_before = instructions();
+        received = sys_reply_recv(1, &msg, FOREVER);
+    }
+}
+
+/// Waits on handle 1, stamps the wake-up, signals handle 2 (region: handle 3).
+fn ntfn_stamp() -> i32 {
+    let Some(mut region) = stamps(3) else {
+        return 1;
+    };
+    loop {
+        let woken = sys_wait(1, FOREVER);
+        let at = instructions();
+        if woken.is_err() {
+            return 1;
+        }
+        region.write32(RECV_AT, at);
+        if sys_signal(2, 1).is_err() {
+            return 1;
         }
     }
 }

@@ -1,0 +1,213 @@
+//! ubench as a module manager: starts modules with the handle layout of `proto::modctl::handles`, waits for READY, stops them.
+//!
+//! Like init's manager (servers/init/src/manager.rs), less what `insmod`
+//! does before spawning (reading the ELF's `.modinfo`, checking vermagic and
+//! parameters): each module gets a fresh endpoint (handle 1), the registry
+//! badged with its id (2), the boot archive (3) and our own endpoint badged
+//! with its id (4), where its READY arrives. Its exit and fault messages
+//! come to the same endpoint with badge 0, from the kernel.
+
+use alloc::format;
+use alloc::string::String;
+use proto::modctl::{MANAGER_BADGE, READY, STOP};
+use proto::OK_LABEL;
+use ulib::abi::label;
+use ulib::task::{spawn, Spawn};
+use ulib::{
+    sys_call, sys_endpoint_create, sys_handle_close, sys_handle_dup, sys_recv, sys_reply, Error,
+    Handle, Msg, Rights,
+};
+
+/// Modules run above ubench, as init runs them above itself.
+const MODULE_PRIORITY: u8 = 20;
+/// Set in the badge of a module's manager handle (4), above its id: tells READY from the kernel's messages.
+const MODULE_FLAG: u64 = 1 << 41;
+/// How long a module may take to say READY or to end.
+const TIMEOUT_NS: u64 = 5_000_000_000;
+
+/// A module started by [`Manager::start`].
+pub struct Module {
+    /// Its name.
+    pub name: &'static str,
+    /// Its pid (in its exit message).
+    pub pid: u64,
+    /// Its id (in its READY's badge).
+    id: u64,
+    /// Its task.
+    task: Handle,
+    /// Its endpoint badged [`MANAGER_BADGE`]: STOP goes there.
+    stop_ep: Handle,
+    /// Its endpoint, unbadged, to call it as a client.
+    pub client_ep: Handle,
+}
+
+/// What a module manager holds: its endpoint, the registry's, the archive.
+pub struct Manager {
+    /// READY (badged) and the kernel's exit and fault messages (badge 0) arrive here.
+    ep: Handle,
+    /// The device registry's endpoint (devreg serves it once loaded).
+    registry: Handle,
+    /// The boot archive's region.
+    archive_region: Handle,
+    /// The id the next module gets.
+    next_id: u64,
+}
+
+impl Manager {
+    /// A manager with fresh endpoints, handing out `archive_region` as handle 3.
+    pub fn new(archive_region: Handle) -> Result<Manager, Error> {
+        Ok(Manager {
+            ep: sys_endpoint_create()?,
+            registry: sys_endpoint_create()?,
+            archive_region,
+            next_id: 1,
+        })
+    }
+
+    /// Starts module `name` from `elf` with `args`; it is loading until [`Manager::wait_ready`].
+    pub fn start(&mut self, name: &'static str, elf: &[u8], args: &str) -> Result<Module, String> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let fail = |what: &str, e: Error| format!("{name}: cannot {what}: {e}");
+        // devreg serves the registry endpoint itself; every other module gets its own.
+        let ep = if name == "devreg" {
+            sys_handle_dup(self.registry, Rights::ALL, 0)
+        } else {
+            sys_endpoint_create()
+        }
+        .map_err(|e| fail("create its endpoint", e))?;
+        let send = Rights::SEND.union(Rights::GRANT).union(Rights::DUP);
+        let made = [
+            sys_handle_dup(ep, Rights::ALL, 0),
+            sys_handle_dup(self.registry, send, id),
+            sys_handle_dup(self.archive_region, Rights::MAP.union(Rights::DUP), 0),
+            sys_handle_dup(self.ep, Rights::SEND.union(Rights::DUP), MODULE_FLAG | id),
+            sys_handle_dup(ep, Rights::SEND, MANAGER_BADGE),
+            sys_handle_dup(ep, send, 0),
+        ];
+        // We keep no receive right: the endpoint dies with the module.
+        let _ = sys_handle_close(ep);
+        let mut h = [0; 6];
+        for (slot, r) in h.iter_mut().zip(made) {
+            match r {
+                Ok(handle) => *slot = handle,
+                Err(e) => {
+                    h.iter().filter(|&&x| x != 0).for_each(|&x| close(x));
+                    return Err(fail("make its handles", e));
+                }
+            }
+        }
+        let s = Spawn {
+            elf,
+            name,
+            args,
+            priority: MODULE_PRIORITY,
+            fault_ep: self.ep,
+            handles: &h[..4],
+        };
+        let started = spawn(&s);
+        h[..4].iter().for_each(|&x| close(x));
+        match started {
+            Ok((task, pid)) => Ok(Module {
+                name,
+                pid,
+                id,
+                task,
+                stop_ep: h[4],
+                client_ep: h[5],
+            }),
+            Err(e) => {
+                close(h[4]);
+                close(h[5]);
+                Err(fail("start it", e))
+            }
+        }
+    }
+
+    /// Waits for `m`'s READY and leaves it unanswered (the module waits in
+    /// its call until [`Manager::answer_ready`]); an error if it ends first.
+    pub fn wait_ready(&self, m: &Module) -> Result<(), String> {
+        loop {
+            let (msg, badge) =
+                sys_recv(self.ep, TIMEOUT_NS).map_err(|e| format!("{}: no READY: {e}", m.name))?;
+            if badge == MODULE_FLAG | m.id && msg.label() == READY {
+                return Ok(());
+            }
+            if let Some(why) = ended(&msg, badge, m.pid) {
+                return Err(format!("{}: {why} before READY", m.name));
+            }
+            if badge & MODULE_FLAG != 0 {
+                // Another module's late READY: answer it, keep waiting.
+                let _ = sys_reply(&Msg::new(OK_LABEL, []));
+            }
+        }
+    }
+
+    /// Answers the READY [`Manager::wait_ready`] received.
+    pub fn answer_ready(&self) {
+        let _ = sys_reply(&Msg::new(OK_LABEL, []));
+    }
+
+    /// Starts a module and waits until it is ready (`insmod`).
+    pub fn load(&mut self, name: &'static str, elf: &[u8], args: &str) -> Result<Module, String> {
+        let m = self.start(name, elf, args)?;
+        match self.wait_ready(&m) {
+            Ok(()) => {
+                self.answer_ready();
+                Ok(m)
+            }
+            Err(e) => {
+                self.discard(m);
+                Err(e)
+            }
+        }
+    }
+
+    /// Sends `m` STOP and waits for the kernel's exit message (`rmmod`); its exit code.
+    pub fn stop(&self, m: &Module) -> Result<i64, String> {
+        let answer = sys_call(m.stop_ep, &Msg::new(STOP, []), TIMEOUT_NS)
+            .map_err(|e| format!("{}: STOP: {e}", m.name))?;
+        if answer.label() != OK_LABEL {
+            return Err(format!("{}: STOP answered {:#x}", m.name, answer.label()));
+        }
+        loop {
+            let (msg, badge) = sys_recv(self.ep, TIMEOUT_NS)
+                .map_err(|e| format!("{}: no exit message: {e}", m.name))?;
+            if badge == 0 && msg.label() == label::EXIT && msg.words[0] == m.pid {
+                return Ok(msg.words[1] as i64);
+            }
+            if let Some(why) = ended(&msg, badge, m.pid) {
+                return Err(format!("{}: {why} while stopping", m.name));
+            }
+        }
+    }
+
+    /// Kills a module that went wrong and forgets it.
+    pub fn discard(&self, m: Module) {
+        let _ = ulib::sys_task_kill(m.task);
+        self.forget(m);
+    }
+
+    /// Closes what we held of a module that has ended.
+    pub fn forget(&self, m: Module) {
+        for h in [m.task, m.stop_ep, m.client_ep] {
+            close(h);
+        }
+    }
+}
+
+/// Why task `pid` ended, if `msg` (received with `badge`) is the kernel saying it faulted or exited.
+fn ended(msg: &Msg, badge: u64, pid: u64) -> Option<String> {
+    if badge != 0 || msg.words[0] != pid {
+        return None;
+    }
+    match msg.label() {
+        label::EXIT => Some(format!("exited with {}", msg.words[1] as i64)),
+        label::FAULT => Some(format!("faulted (ESR {:#x})", msg.words[1])),
+        _ => None,
+    }
+}
+
+fn close(h: Handle) {
+    let _ = sys_handle_close(h);
+}
