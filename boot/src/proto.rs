@@ -82,55 +82,43 @@ impl Header {
     }
 }
 
-/// The CRC-32 lookup table (IEEE 802.3, reflected polynomial 0xEDB88320), built at compile time.
-const CRC_TABLE: [u32; 256] = {
-    let mut table = [0u32; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut crc = i as u32;
-        let mut bit = 0;
-        while bit < 8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-            bit += 1;
-        }
-        table[i] = crc;
-        i += 1;
-    }
-    table
-};
+/// The CRC-32 of zlib, Ethernet and PNG (ISO-HDLC), from the `crc` crate.
+static CRC: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
 
 /// A running CRC-32 (IEEE, the one zlib and Ethernet use), fed a byte at a time.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone)]
 pub struct Crc32 {
-    /// The register, pre-inverted: `!crc` of the bytes so far.
-    state: u32,
+    digest: crc::Digest<'static, u32>,
 }
 
 impl Crc32 {
     /// The CRC of no bytes yet.
     pub const fn new() -> Crc32 {
-        Crc32 { state: !0 }
+        Crc32 {
+            digest: CRC.digest(),
+        }
     }
 
     /// Adds one byte.
     #[inline]
     pub fn push(&mut self, byte: u8) {
-        let index = (self.state ^ u32::from(byte)) & 0xff;
-        self.state = (self.state >> 8) ^ CRC_TABLE[index as usize];
+        self.digest.update(&[byte]);
     }
 
     /// Adds `bytes`.
     pub fn update(&mut self, bytes: &[u8]) {
-        bytes.iter().for_each(|&b| self.push(b));
+        self.digest.update(bytes);
     }
 
     /// The CRC of every byte added.
-    pub const fn finish(&self) -> u32 {
-        !self.state
+    pub fn finish(&self) -> u32 {
+        self.digest.clone().finalize()
+    }
+}
+
+impl core::fmt::Debug for Crc32 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Crc32({:#010x})", self.finish())
     }
 }
 
