@@ -44,10 +44,10 @@ mod image {
     extern "C" fn loader_main(x0: u64, x1: u64, x2: u64, x3: u64) -> ! {
         let mut serial = crate::serial::Serial::init(crate::timer::Timer::init());
         let room = room_bytes(x0);
-        // SAFETY: [LOAD_ADDR, LOAD_ADDR + room) is RAM nothing else uses now: the
-        // loader runs from its copy above it (code, data and stack), the device
-        // tree (x0) is not below its end (room_bytes), and no other core runs
-        // there (start.s). Only this slice touches it until the jump.
+        // The loader runs from its copy above the load area (code, data and
+        // stack), and no other core runs there (start.s).
+        // SAFETY: [LOAD_ADDR, LOAD_ADDR + room) is RAM nothing else uses now (the
+        // device tree in x0 is not below its end, see room_bytes); only this slice touches it.
         let dest = unsafe { core::slice::from_raw_parts_mut(LOAD_ADDR as *mut u8, room) };
         session::receive_image(&mut serial, dest);
         // The last line must leave before the kernel reprograms the UART.
@@ -57,10 +57,10 @@ mod image {
 
     /// Enters the received image at the load address with the firmware's registers.
     fn boot(x0: u64, x1: u64, x2: u64, x3: u64) -> ! {
-        // SAFETY: the image at LOAD_ADDR arrived whole and passed its CRC check;
-        // control passes to it for good, at the exception level and with the x0-x3
-        // the firmware gave us, as a kernel expects. The instruction cache is
-        // invalidated first: the loader itself ran from that address before its copy.
+        // The instruction cache is invalidated first: the loader itself ran from
+        // that address before its copy.
+        // SAFETY: the image at LOAD_ADDR arrived whole and passed its CRC check; control
+        // passes to it for good, at our exception level and with the firmware's x0-x3.
         unsafe {
             core::arch::asm!(
                 "ic iallu",

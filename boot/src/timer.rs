@@ -33,9 +33,9 @@ impl Timer {
     /// timer to core 0's IRQ line.
     pub fn init() -> Timer {
         DAIF.write(DAIF::D::Masked + DAIF::A::Masked + DAIF::I::Masked + DAIF::F::Masked);
+        // Only core 0 runs the loader, and this is its only view of the register.
         // SAFETY: CORE0_TIMER_CONTROL is a register of the local interrupt
-        // controller and the MMU is off, so the address is used as it is; only
-        // core 0 runs the loader and this is its only view of the register.
+        // controller; the MMU is off, so the address is used as it is.
         let control: &'static ReadWrite<u32> =
             unsafe { &*(CORE0_TIMER_CONTROL as *const ReadWrite<u32>) };
         let saved_control = control.get();

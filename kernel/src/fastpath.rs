@@ -1,4 +1,4 @@
-//! The IPC fast path: `call` and `reply_recv` with register-only messages, as a list of guards.
+//! The IPC fast path: `call` and `reply_recv` without a handle to move, as a list of guards.
 //!
 //! Every guard that fails sends the syscall down the general path in
 //! `syscall`/`ipc`, which handles every case; the fast path only handles the
@@ -13,26 +13,40 @@
 
 use crate::cap::table::Handle;
 use crate::kstate::Kernel;
+use crate::mem::PhysAddr;
 use crate::object::KObj;
+use crate::platform::copy_frame_prefix;
 use crate::task::{State, TaskId};
 use abi::{Rights, Sysnum};
 
-/// Bits of `x1` (a `MsgInfo`) above the word count: byte length and handle.
-const NOT_REGISTER_ONLY_SHIFT: u32 = 19;
+/// Where the byte length sits in `x1` (a `MsgInfo`): bits 19..32.
+const LEN_SHIFT: u32 = 19;
+/// Bits of `x1` above the byte length: the handle to transfer.
+const HANDLE_SHIFT: u32 = 32;
 
-/// `x1` if it describes a register-only message (at most `MSG_REGS` words, no
-/// bytes, no handle), else `None`. Such a descriptor is delivered unchanged.
+/// `x1` and its byte length if it describes a message the fast path takes:
+/// at most `MSG_REGS` words, at most `MAX_MSG_BYTES` bytes, no handle. Such a
+/// descriptor is delivered unchanged.
 #[inline(always)]
-fn register_message(info_raw: u64) -> Option<u64> {
+fn fast_message(info_raw: u64) -> Option<(u64, usize)> {
     let words = (info_raw >> 16) & 0x7;
-    (info_raw >> NOT_REGISTER_ONLY_SHIFT == 0 && words <= abi::MSG_REGS as u64).then_some(info_raw)
+    // With no handle bits, everything above LEN_SHIFT is the byte length.
+    let len_bytes = info_raw >> LEN_SHIFT;
+    let ok = info_raw >> HANDLE_SHIFT == 0
+        && words <= abi::MSG_REGS as u64
+        && len_bytes <= abi::MAX_MSG_BYTES as u64;
+    ok.then_some((info_raw, len_bytes as usize))
 }
 
-/// The message of one fast syscall: descriptor, words (zero past the count) and badge.
+/// The message of one fast syscall: descriptor, words (zero past the count),
+/// badge, and where its buffer bytes come from.
 struct Message {
     info_raw: u64,
     words: [u64; abi::MSG_REGS],
     badge: u64,
+    /// The sender's IPC frame; its first `len_bytes` go to the receiver's.
+    src_frame: PhysAddr,
+    len_bytes: usize,
 }
 
 /// Tries the fast path for the current task's syscall; `Some(next)` if it was
@@ -51,7 +65,7 @@ pub fn try_fast(k: &mut Kernel) -> Option<TaskId> {
     if x[6] != abi::FOREVER {
         return None; // a deadline needs the time queue: general path
     }
-    let info_raw = register_message(x[1])?;
+    let (info_raw, len_bytes) = fast_message(x[1])?;
     let n = ((info_raw >> 16) & 0x7) as usize;
     let mut words = [0; abi::MSG_REGS];
     for (i, w) in words.iter_mut().enumerate() {
@@ -68,6 +82,8 @@ pub fn try_fast(k: &mut Kernel) -> Option<TaskId> {
         info_raw,
         words,
         badge: if call { cap.badge } else { 0 },
+        src_frame: task.ipc_frame,
+        len_bytes,
     };
     if call {
         fast_call(k, me, ep, &msg)
@@ -133,9 +149,12 @@ fn fast_reply_recv(
     Some(caller)
 }
 
-/// Writes `msg` into `to`'s registers, as a receive returns it, and makes it Ready.
+/// Writes `msg` into `to`'s registers and IPC buffer, as a receive returns it, and makes it Ready.
 #[inline(always)]
 fn deliver(to: &mut crate::task::Task, msg: &Message) {
+    if msg.len_bytes != 0 {
+        copy_frame_prefix(msg.src_frame, to.ipc_frame, msg.len_bytes);
+    }
     let x = &mut to.ctx.x;
     x[0] = 0;
     x[1] = msg.info_raw;

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::kstate::Kernel;
+use crate::platform::host;
 use crate::test_kernel::*;
 use abi::{MsgInfo, Rights};
 use alloc::vec::Vec;
@@ -211,8 +212,9 @@ fn the_fast_call_declines_what_it_does_not_handle() {
     let call_with = |k: &mut Kernel, info: MsgInfo, h: u64| {
         load_syscall(k, p.cli, Sysnum::Call, h, info, &[]);
     };
-    call_with(&mut k, MsgInfo::new(1, 0).with_bytes(8), p.h_cli);
-    assert_declines(&mut k, "bytes in the IPC buffer");
+    call_with(&mut k, MsgInfo::new(1, 0), p.h_cli);
+    tk(&mut k, p.cli).ctx.x[1] = 4097 << 19;
+    assert_declines(&mut k, "more bytes than the IPC buffer holds");
     let n = notification(&mut k);
     let hn = grant(&mut k, p.cli, KObj::Notification(n), Rights::ALL, 0);
     call_with(&mut k, MsgInfo::new(1, 0).with_handle(hn as u32), p.h_cli);
@@ -248,8 +250,9 @@ fn the_fast_reply_recv_declines_what_it_does_not_handle() {
     let reply_with = |k: &mut Kernel, info: MsgInfo| {
         load_syscall(k, p.srv, Sysnum::ReplyRecv, p.h_srv, info, &[]);
     };
-    reply_with(&mut k, MsgInfo::new(1, 0).with_bytes(1));
-    assert_declines(&mut k, "bytes in the IPC buffer");
+    reply_with(&mut k, MsgInfo::new(1, 0));
+    tk(&mut k, p.srv).ctx.x[1] = 4097 << 19;
+    assert_declines(&mut k, "more bytes than the IPC buffer holds");
     reply_with(&mut k, MsgInfo::new(1, 0));
     tk(&mut k, p.srv).ctx.x[6] = 1_000_000;
     assert_declines(&mut k, "a receive timeout");
@@ -289,4 +292,61 @@ fn the_fast_reply_recv_declines_what_it_does_not_handle() {
         "reply_recv without a caller just receives"
     );
     assert_eq!(state(&k, p.srv), State::Receiving { ep: p.ep });
+}
+
+/// Fills `t`'s IPC buffer with a pattern that differs per `seed`.
+fn fill_buffer(k: &mut Kernel, t: TaskId, seed: u8) -> Vec<u8> {
+    let bytes: Vec<u8> = (0..abi::MAX_MSG_BYTES)
+        .map(|i| (i as u8).wrapping_mul(7) ^ seed)
+        .collect();
+    host::write_frame(tk(k, t).ipc_frame, 0, &bytes);
+    bytes
+}
+
+/// `t`'s whole IPC buffer.
+fn buffer(k: &mut Kernel, t: TaskId) -> Vec<u8> {
+    let mut out = alloc::vec![0; abi::MAX_MSG_BYTES];
+    host::read_frame(tk(k, t).ipc_frame, 0, &mut out);
+    out
+}
+
+#[test]
+fn fast_calls_and_replies_with_bytes_match_the_general_path() {
+    for len in [1usize, 63, 64, 100, 4095, 4096] {
+        let (mut fast_k, mut slow_k) = (kernel(), Kernel::new());
+        let p = call_rig(&mut fast_k);
+        call_rig(&mut slow_k);
+        let info = MsgInfo::new(5, 1).with_bytes(len as u16);
+        let mut sent = Vec::new();
+        for k in [&mut fast_k, &mut slow_k] {
+            sent = fill_buffer(k, p.cli, 0x11);
+            fill_buffer(k, p.srv, 0xEE);
+            load_syscall(k, p.cli, Sysnum::Call, p.h_cli, info, &[9]);
+        }
+        let before_srv = buffer(&mut fast_k, p.srv);
+        assert_eq!(
+            fast(&mut fast_k),
+            Some(p.srv),
+            "len {len}: fast path took it"
+        );
+        assert_eq!(general(&mut slow_k), Some(p.srv));
+        assert_eq!(snapshot(&fast_k), snapshot(&slow_k), "len {len}");
+        assert_eq!(received(&mut fast_k, p.srv), (info, [9, 0, 0, 0], BADGE));
+        let got = buffer(&mut fast_k, p.srv);
+        assert_eq!(got[..len], sent[..len], "len {len}: the message bytes");
+        assert_eq!(got[len..], before_srv[len..], "len {len}: past the message");
+        assert_eq!(got, buffer(&mut slow_k, p.srv), "len {len}");
+
+        let reply = MsgInfo::new(6, 0).with_bytes(len as u16);
+        for k in [&mut fast_k, &mut slow_k] {
+            sent = fill_buffer(k, p.srv, 0x5A);
+            load_syscall(k, p.srv, Sysnum::ReplyRecv, p.h_srv, reply, &[]);
+        }
+        assert_eq!(fast(&mut fast_k), Some(p.cli), "len {len}: fast reply");
+        assert_eq!(general(&mut slow_k), Some(p.cli));
+        assert_eq!(snapshot(&fast_k), snapshot(&slow_k), "len {len}");
+        let got = buffer(&mut fast_k, p.cli);
+        assert_eq!(got[..len], sent[..len], "len {len}: the reply bytes");
+        assert_eq!(got, buffer(&mut slow_k, p.cli), "len {len}");
+    }
 }

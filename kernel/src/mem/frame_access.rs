@@ -1,6 +1,7 @@
 //! Reading and writing whole frames through the linear map (for loaders, IPC buffers, zeroing).
 
 use super::addr::{PhysAddr, PAGE_SIZE};
+use crate::arch::aarch64::copy::copy_bytes;
 
 /// The bytes of frame `pa`, shared.
 ///
@@ -24,7 +25,7 @@ pub fn write_frame(pa: PhysAddr, offset: usize, bytes: &[u8]) {
     let f = frame(pa);
     let start = offset.min(PAGE_SIZE);
     let len = bytes.len().min(PAGE_SIZE - start);
-    f[start..start + len].copy_from_slice(&bytes[..len]);
+    copy_bytes(&mut f[start..start + len], &bytes[..len]);
 }
 
 /// Copies from frame `pa` at `offset` into `out` (clipped to the frame); returns bytes copied.
@@ -32,7 +33,7 @@ pub fn read_frame(pa: PhysAddr, offset: usize, out: &mut [u8]) -> usize {
     let f = frame(pa);
     let start = offset.min(PAGE_SIZE);
     let len = out.len().min(PAGE_SIZE - start);
-    out[..len].copy_from_slice(&f[start..start + len]);
+    copy_bytes(&mut out[..len], &f[start..start + len]);
     len
 }
 
@@ -44,5 +45,5 @@ pub fn copy_frame_prefix(src: PhysAddr, dst: PhysAddr, len_bytes: usize) {
     }
     let s = frame(src);
     let d = frame(dst);
-    d[..len].copy_from_slice(&s[..len]);
+    copy_bytes(&mut d[..len], &s[..len]);
 }

@@ -210,7 +210,11 @@ mod server {
                             .unwrap_or_else(|e| (Reply::Error(e), 0)),
                         Err(e) => (Reply::Error(e.errno()), 0),
                     };
-                let mut out = ipc::with_buffer(|buf| ulib::server::encode(&reply, buf));
+                let mut out = ipc::with_buffer(|buf| match reply {
+                    // A read's bytes go from the file straight into the buffer, with the fast copy.
+                    Reply::Read { data } => ulib::server::encode_read(data, buf),
+                    _ => ulib::server::encode(&reply, buf),
+                });
                 module::publish_usage(&self.opens);
                 if handle != 0 {
                     if out.info.label == REDIRECT_LABEL {
