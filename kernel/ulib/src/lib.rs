@@ -80,6 +80,8 @@ pub mod ipc;
 pub mod mapping;
 pub mod modinfo;
 pub mod module;
+#[cfg(target_os = "none")]
+pub mod module_start;
 mod msg;
 pub mod panic;
 pub mod print;

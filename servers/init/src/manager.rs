@@ -8,12 +8,10 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use modinfo::ModInfo;
-use proto::modctl::{self, MANAGER_BADGE};
+use proto::modctl;
 use proto::Errno;
-use ulib::task::{spawn, Spawn};
-use ulib::{
-    println, sys_call, sys_endpoint_create, sys_handle_close, sys_handle_dup, Handle, Msg, Rights,
-};
+use ulib::module_start::ModuleStart;
+use ulib::{println, sys_call, sys_handle_close, Handle, Msg};
 
 /// How long a module's init function may take before insmod gives up on it.
 pub const READY_TIMEOUT_NS: u64 = 5_000_000_000;
@@ -178,54 +176,26 @@ impl Manager {
         params: &str,
         id: u64,
     ) -> Result<(u64, Handle, Handle, Handle), (Errno, String)> {
-        let fail =
-            |what: &str, e: ulib::Error| (Errno::from(e), format!("{name}: cannot {what}: {e}"));
-        // The registry's endpoint is init's own, so lookups wait across a
-        // devreg restart; every other module gets a fresh one.
-        let ep = if name == "devreg" {
-            sys_handle_dup(self.registry, Rights::ALL, 0)
-        } else {
-            sys_endpoint_create()
-        }
-        .map_err(|e| fail("create its endpoint", e))?;
-        let send = Rights::SEND.union(Rights::GRANT).union(Rights::DUP);
-        let made = [
-            sys_handle_dup(ep, Rights::ALL, 0),
-            sys_handle_dup(self.registry, send, id),
-            sys_handle_dup(self.archive_region, Rights::MAP.union(Rights::DUP), 0),
-            sys_handle_dup(
-                self.supervisor,
-                Rights::SEND.union(Rights::DUP),
-                MODULE_FLAG | id,
-            ),
-            sys_handle_dup(ep, Rights::SEND, MANAGER_BADGE),
-            sys_handle_dup(ep, Rights::SEND.union(Rights::DUP).union(Rights::GRANT), 0),
-        ];
-        // init keeps no receive right: the endpoint dies with the module.
-        close(ep);
-        if let Some(e) = made.iter().find_map(|r| r.as_ref().err().copied()) {
-            made.iter().filter_map(|r| r.ok()).for_each(close);
-            return Err(fail("make its handles", e));
-        }
-        let h: Vec<Handle> = made.iter().filter_map(|r| r.ok()).collect();
-        let s = Spawn {
-            elf: elf.bytes(),
+        let started = ulib::module_start::start_module(&ModuleStart {
             name,
+            elf: elf.bytes(),
             args: params,
             priority: MODULE_PRIORITY,
-            fault_ep: self.supervisor,
-            handles: &h[..4],
-        };
-        let result = spawn(&s);
-        h[..4].iter().copied().for_each(close);
-        match result {
-            Ok((task, pid)) => Ok((pid, task, h[4], h[5])),
-            Err(e) => {
-                close(h[4]);
-                close(h[5]);
-                Err(fail("start it", e))
-            }
-        }
+            manager: self.supervisor,
+            manager_badge: MODULE_FLAG | id,
+            registry: self.registry,
+            registry_badge: id,
+            archive: self.archive_region,
+            // The registry's endpoint is init's own, so lookups wait across a devreg restart.
+            serve_registry: name == "devreg",
+        })
+        .map_err(|(e, what)| (Errno::from(e), format!("{name}: cannot {what}: {e}")))?;
+        Ok((
+            started.pid,
+            started.task,
+            started.manager_ep,
+            started.client_ep,
+        ))
     }
 
     /// Waits for task `pid` to say READY (module `ready_id`) or end; other events are deferred.

@@ -9,13 +9,12 @@
 
 use alloc::format;
 use alloc::string::String;
-use proto::modctl::{MANAGER_BADGE, READY, STOP};
+use proto::modctl::{READY, STOP};
 use proto::OK_LABEL;
 use ulib::abi::label;
-use ulib::task::{spawn, Spawn};
+use ulib::module_start::ModuleStart;
 use ulib::{
-    sys_call, sys_endpoint_create, sys_handle_close, sys_handle_dup, sys_recv, sys_reply, Error,
-    Handle, Msg, Rights,
+    sys_call, sys_endpoint_create, sys_handle_close, sys_recv, sys_reply, Error, Handle, Msg,
 };
 
 /// Modules run above ubench, as init runs them above itself.
@@ -68,60 +67,28 @@ impl Manager {
     pub fn start(&mut self, name: &'static str, elf: &[u8], args: &str) -> Result<Module, String> {
         let id = self.next_id;
         self.next_id += 1;
-        let fail = |what: &str, e: Error| format!("{name}: cannot {what}: {e}");
-        // devreg serves the registry endpoint itself; every other module gets its own.
-        let ep = if name == "devreg" {
-            sys_handle_dup(self.registry, Rights::ALL, 0)
-        } else {
-            sys_endpoint_create()
-        }
-        .map_err(|e| fail("create its endpoint", e))?;
-        let send = Rights::SEND.union(Rights::GRANT).union(Rights::DUP);
-        let made = [
-            sys_handle_dup(ep, Rights::ALL, 0),
-            sys_handle_dup(self.registry, send, id),
-            sys_handle_dup(self.archive_region, Rights::MAP.union(Rights::DUP), 0),
-            sys_handle_dup(self.ep, Rights::SEND.union(Rights::DUP), MODULE_FLAG | id),
-            sys_handle_dup(ep, Rights::SEND, MANAGER_BADGE),
-            sys_handle_dup(ep, send, 0),
-        ];
-        // We keep no receive right: the endpoint dies with the module.
-        let _ = sys_handle_close(ep);
-        let mut h = [0; 6];
-        for (slot, r) in h.iter_mut().zip(made) {
-            match r {
-                Ok(handle) => *slot = handle,
-                Err(e) => {
-                    h.iter().filter(|&&x| x != 0).for_each(|&x| close(x));
-                    return Err(fail("make its handles", e));
-                }
-            }
-        }
-        let s = Spawn {
-            elf,
+        let started = ulib::module_start::start_module(&ModuleStart {
             name,
+            elf,
             args,
             priority: MODULE_PRIORITY,
-            fault_ep: self.ep,
-            handles: &h[..4],
-        };
-        let started = spawn(&s);
-        h[..4].iter().for_each(|&x| close(x));
-        match started {
-            Ok((task, pid)) => Ok(Module {
-                name,
-                pid,
-                id,
-                task,
-                stop_ep: h[4],
-                client_ep: h[5],
-            }),
-            Err(e) => {
-                close(h[4]);
-                close(h[5]);
-                Err(fail("start it", e))
-            }
-        }
+            manager: self.ep,
+            manager_badge: MODULE_FLAG | id,
+            registry: self.registry,
+            registry_badge: id,
+            archive: self.archive_region,
+            // devreg serves the registry endpoint itself; every other module gets its own.
+            serve_registry: name == "devreg",
+        })
+        .map_err(|(e, what)| format!("{name}: cannot {what}: {e}"))?;
+        Ok(Module {
+            name,
+            pid: started.pid,
+            id,
+            task: started.task,
+            stop_ep: started.manager_ep,
+            client_ep: started.client_ep,
+        })
     }
 
     /// Waits for `m`'s READY and leaves it unanswered (the module waits in
