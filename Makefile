@@ -243,7 +243,7 @@ chainboot: deps
 	@echo "mica: then, for each kernel: $(BUILD)/micaload boot /dev/ttyUSB0 $(BUILD)/kernel8.img, and reset the Pi"
 
 test-host: deps
-	$(CARGO) test -p abi -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib -p modinfo -p benchreport -p chainload -p micaload
+	$(CARGO) test -p abi -p blockcopy -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib -p modinfo -p benchreport -p chainload -p micaload
 	$(CARGO) test -p systest --lib
 
 test-system: kernel ktests sdcard bench-images chainboot
@@ -251,7 +251,7 @@ test-system: kernel ktests sdcard bench-images chainboot
 	MICA_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test -p systest --test '*'
 
 clippy: deps
-	$(CARGO) clippy -p abi -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib -p modinfo -p benchreport -p chainload -p micaload -p systest --all-targets -- -D warnings
+	$(CARGO) clippy -p abi -p blockcopy -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib -p modinfo -p benchreport -p chainload -p micaload -p systest --all-targets -- -D warnings
 	$(CARGO) clippy -p kernel --target $(TARGET) --bins --features ktest -- -D warnings
 	$(CARGO) clippy --target $(TARGET) $(addprefix -p ,$(USER_CRATES)) -p ulib -p chainload -- -D warnings
 
@@ -262,7 +262,7 @@ fmt-check: deps
 	$(CARGO) fmt --all -- --check
 
 doc: deps
-	$(CARGO) doc --no-deps -p abi -p ksyms
+	$(CARGO) doc --no-deps -p abi -p blockcopy -p ksyms
 	$(CARGO) doc --no-deps -p kernel --target $(TARGET) --document-private-items
 
 # QEMU waits for gdb on :1234; the console goes to a file so gdb owns the terminal.

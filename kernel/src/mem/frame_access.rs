@@ -1,7 +1,7 @@
 //! Reading and writing whole frames through the linear map (for loaders, IPC buffers, zeroing).
 
 use super::addr::{PhysAddr, PAGE_SIZE};
-use crate::arch::aarch64::copy::copy_bytes;
+use blockcopy::copy_bytes;
 
 /// The bytes of frame `pa`, shared.
 ///

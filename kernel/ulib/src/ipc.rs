@@ -58,78 +58,9 @@ impl Drop for Entered<'_> {
     }
 }
 
-/// Bytes moved by one turn of [`copy_bytes`]' block loop: four `ldp`/`stp` pairs.
-const BLOCK_BYTES: usize = 64;
-
-/// Copies `src` into `dst` (same length; a shorter one clips the copy), fast
-/// for message-sized copies: 64-byte blocks of `ldp`/`stp`, then the rest.
-///
-/// The target's `memcpy` (`compiler_builtins`' portable one) moves 8 bytes per
-/// four instructions, and far slower when the two sides disagree in alignment;
-/// this moves 64 bytes per ten whatever the alignment (user memory is Normal
-/// memory, and SCTLR_EL1.A is clear, so unaligned `ldp`/`stp` are fine).
-#[inline]
-pub fn copy_bytes(dst: &mut [u8], src: &[u8]) {
-    debug_assert_eq!(dst.len(), src.len(), "copy_bytes between unequal slices");
-    let len = dst.len().min(src.len());
-    let bulk = len - len % BLOCK_BYTES;
-    let (dst_bulk, dst_tail) = dst[..len].split_at_mut(bulk);
-    let (src_bulk, src_tail) = src[..len].split_at(bulk);
-    copy_blocks(dst_bulk, src_bulk);
-    // At most 63 bytes: memcpy's word loop is good enough.
-    dst_tail.copy_from_slice(src_tail);
-}
-
-/// Copies whole blocks: equal lengths, a multiple of [`BLOCK_BYTES`].
-#[cfg(all(target_arch = "aarch64", target_os = "none"))]
-#[inline]
-fn copy_blocks(dst: &mut [u8], src: &[u8]) {
-    let len = dst.len().min(src.len());
-    let blocks_bytes = len - len % BLOCK_BYTES;
-    if blocks_bytes == 0 {
-        return;
-    }
-    // Unaligned ldp/stp are fine: SCTLR_EL1.A is clear and slices live in Normal memory.
-    // SAFETY: the loop reads/writes exactly `blocks_bytes` (nonzero, a multiple of 64)
-    // of `src`/`dst`, which `&`/`&mut` make valid and disjoint; no stack, no kept flags.
-    unsafe {
-        core::arch::asm!(
-            "2:",
-            "ldp {a}, {b}, [{src}], #64",
-            "ldp {c}, {d}, [{src}, #-48]",
-            "ldp {e}, {f}, [{src}, #-32]",
-            "ldp {g}, {h}, [{src}, #-16]",
-            "stp {a}, {b}, [{dst}], #64",
-            "stp {c}, {d}, [{dst}, #-48]",
-            "stp {e}, {f}, [{dst}, #-32]",
-            "stp {g}, {h}, [{dst}, #-16]",
-            "subs {n}, {n}, #64",
-            "b.ne 2b",
-            src = inout(reg) src.as_ptr() => _,
-            dst = inout(reg) dst.as_mut_ptr() => _,
-            n = inout(reg) blocks_bytes => _,
-            a = out(reg) _,
-            b = out(reg) _,
-            c = out(reg) _,
-            d = out(reg) _,
-            e = out(reg) _,
-            f = out(reg) _,
-            g = out(reg) _,
-            h = out(reg) _,
-            options(nostack),
-        );
-    }
-}
-
-/// Copies whole blocks (the host's model of the loop above: 8-byte words).
-#[cfg(not(all(target_arch = "aarch64", target_os = "none")))]
-#[inline]
-fn copy_blocks(dst: &mut [u8], src: &[u8]) {
-    debug_assert!(dst.len() == src.len() && dst.len().is_multiple_of(BLOCK_BYTES));
-    for (d, s) in dst.chunks_exact_mut(8).zip(src.chunks_exact(8)) {
-        d.copy_from_slice(s);
-    }
-}
+/// The fast copy for message bytes (64-byte `ldp`/`stp` blocks): the kernel's
+/// own, from the `blockcopy` crate, so both sides copy the same way.
+pub use blockcopy::copy_bytes;
 
 /// Guards the IPC buffer: held by `with_buffer` and by syscalls that touch the buffer.
 #[cfg_attr(not(target_os = "none"), allow(dead_code))]
@@ -227,32 +158,6 @@ mod target {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Deterministic bytes, different per `seed`, so a misplaced byte shows.
-    fn pattern(len: usize, seed: u8) -> std::vec::Vec<u8> {
-        (0..len)
-            .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed) ^ (i >> 8) as u8)
-            .collect()
-    }
-
-    #[test]
-    fn copy_bytes_matches_a_byte_loop_at_odd_lengths_and_alignments() {
-        for len in [0, 1, 7, 8, 63, 64, 65, 127, 128, 200, 4095, 4096] {
-            for src_off in 0..9 {
-                for dst_off in 0..9 {
-                    let src = pattern(len + src_off, 5);
-                    let mut got = pattern(len + dst_off + 16, 99);
-                    let mut want = got.clone();
-                    copy_bytes(&mut got[dst_off..dst_off + len], &src[src_off..]);
-                    // The model: one byte at a time.
-                    for (w, b) in want[dst_off..dst_off + len].iter_mut().zip(&src[src_off..]) {
-                        *w = *b;
-                    }
-                    assert_eq!(got, want, "len {len} src+{src_off} dst+{dst_off}");
-                }
-            }
-        }
-    }
 
     #[test]
     fn guard_admits_one_at_a_time() {

@@ -1,7 +1,6 @@
 //! AArch64 (Cortex-A53): boot, exception levels, vectors, MMU, timer, caches.
 
 pub mod context;
-pub mod copy;
 pub mod esr;
 
 #[cfg(target_os = "none")]

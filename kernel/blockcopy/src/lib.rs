@@ -1,4 +1,4 @@
-//! Fast byte copy for message bytes: 64-byte blocks with `ldp`/`stp` of general registers, then a short tail.
+//! Fast byte copy for message bytes, shared by the kernel and `ulib`: 64-byte blocks with `ldp`/`stp` of general registers, then a short tail.
 //!
 //! The compiler's `memcpy` for `aarch64-unknown-none-softfloat` is
 //! `compiler_builtins`' portable one: one 8-byte `ldr`/`str` pair per loop
@@ -6,9 +6,11 @@
 //! byte-shuffling loop when source and destination disagree in alignment.
 //! The block loop here moves 64 bytes in ten instructions (640 for 4 KiB)
 //! whatever the alignment: the kernel runs with SCTLR_EL1.A clear and copies
-//! only Normal memory (the linear map), where unaligned `ldp`/`stp` are
-//! allowed. General registers only: the kernel is soft-float and never
+//! only Normal memory (the linear map; user programs, their own memory),
+//! where unaligned `ldp`/`stp` are allowed. General registers only: the kernel is soft-float and never
 //! touches the FP/SIMD registers (they belong to the user task).
+
+#![no_std]
 
 /// Bytes moved by one turn of the block loop: four `ldp`/`stp` pairs of x registers.
 pub const BLOCK_BYTES: usize = 64;
@@ -85,7 +87,9 @@ fn copy_blocks(dst: &mut [u8], src: &[u8]) {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::*;
+    use std::vec::Vec;
 
     /// The naive model: one byte at a time.
     fn naive(dst: &mut [u8], src: &[u8]) {
