@@ -1,7 +1,22 @@
 # mica's front door: every user-facing command. `make help` lists them.
 
 TARGET    := aarch64-unknown-none-softfloat
+# MODE=microkernel (the default): the file server, registry and drivers run as
+# tasks. MODE=monolithic: the kernel has them built in (cargo feature
+# `monolithic`) and runs their code inside the callers' syscalls; its images go
+# to build/monolithic unless BUILD is given.
+MODE      ?= microkernel
+ifeq ($(MODE),monolithic)
+BUILD     := build/monolithic
+KERNEL_FEATURES := monolithic
+KTEST_FEATURES  := ktest,monolithic
+else ifeq ($(MODE),microkernel)
 BUILD     := build
+KERNEL_FEATURES :=
+KTEST_FEATURES  := ktest
+else
+$(error MODE must be microkernel or monolithic, not "$(MODE)")
+endif
 PROFILE   := release
 KTESTS    := ktest-mem ktest-timer ktest-fault ktest-user
 # User programs: the crates that build them, and what goes in each boot archive.
@@ -26,7 +41,7 @@ BENCHREPORT := $(TARGET_DIR)/debug/benchreport
 BENCH_QEMU_ARGS := -icount shift=0,sleep=off -semihosting -serial stdio -serial null -monitor none
 KERNEL_OUT := $(TARGET_DIR)/$(TARGET)/$(PROFILE)
 
-.PHONY: all help deps user kernel ktests qemu test bench bench-images sdcard chainboot test-host test-system clippy fmt fmt-check doc gdb clean
+.PHONY: all help deps user kernel ktests qemu test bench bench-compare bench-images sdcard chainboot test-host test-system clippy fmt fmt-check doc gdb clean
 
 all: kernel
 
@@ -34,6 +49,8 @@ help:
 	@echo "make            build $(BUILD)/kernel.elf, $(BUILD)/kernel8.img and $(BUILD)/System.map"
 	@echo "make qemu       build and boot mica in QEMU (raspi3b), console on this terminal (Ctrl-A X quits)"
 	@echo "make test       run every test: host unit tests, kernel tests in QEMU, system tests"
+	@echo "make MODE=monolithic ...  the same with the file server, registry and drivers built into the kernel (build/monolithic)"
+	@echo "make bench-compare  make bench in both modes, merged: build/bench/compare.{txt,json,svg}"
 	@echo "make bench      syscall, IPC, driver and module costs in guest instructions (QEMU -icount): $(BUILD)/bench/bench.{txt,json,svg}"
 	@echo "make sdcard     $(BUILD)/sdcard.img for a real Pi 3 (CONSOLE=pl011|mini, FIRMWARE_DIR=<folder>)"
 	@echo "make chainboot  $(BUILD)/chainload.img, a loader that takes each kernel over the serial line, and $(BUILD)/micaload to send it"
@@ -74,7 +91,7 @@ BOOT_CONFIG = modules.dep=$(BUILD)/modules.dep etc/modules=config/modules etc/mo
 	extra/hello-ext=$(BUILD)/user/hello-ext extra/hello-abi0=$(BUILD)/user/uabi0
 
 kernel: $(MKIMAGE) user example-module
-	$(CARGO) build -p kernel --$(PROFILE) --target $(TARGET) --bin kernel
+	$(CARGO) build -p kernel --$(PROFILE) --target $(TARGET) --bin kernel $(if $(KERNEL_FEATURES),--features $(KERNEL_FEATURES))
 	@mkdir -p $(BUILD)
 	cp $(KERNEL_OUT)/kernel $(BUILD)/kernel.elf
 	n=kernel; $(FINISH_IMAGE)
@@ -87,7 +104,7 @@ kernel: $(MKIMAGE) user example-module
 # Test kernels: panics exit QEMU through semihosting (feature ktest); ktest-user
 # runs the user-space test runner as init, and init's exit status ends QEMU.
 ktests: $(MKIMAGE) user
-	$(CARGO) build -p kernel --$(PROFILE) --target $(TARGET) --features ktest $(addprefix --bin ,$(KTESTS))
+	$(CARGO) build -p kernel --$(PROFILE) --target $(TARGET) --features $(KTEST_FEATURES) $(addprefix --bin ,$(KTESTS))
 	@mkdir -p $(BUILD)
 	for n in $(KTESTS); do cp $(KERNEL_OUT)/$$n $(BUILD)/$$n.elf && $(FINISH_IMAGE) || exit 1; done
 	mv $(BUILD)/ktest-user.img $(BUILD)/ktest-user.bin
@@ -132,6 +149,12 @@ bench-images: ktests
 # Benchmarks (docs/benchmarks.md): deterministic guest instruction counts (PMU event
 # 0x08) under -icount. The console goes to $(BUILD)/bench/console.txt; benchreport
 # writes bench.txt, bench.json and bench.svg beside it and prints the table.
+# Both builds, one after the other, merged into $(BUILD)/bench/compare.{txt,json,svg}.
+bench-compare: $(BENCHREPORT)
+	$(MAKE) bench MODE=microkernel
+	$(MAKE) bench MODE=monolithic
+	$(BENCHREPORT) merge build/bench/bench.json build/monolithic/bench/bench.json -o build/bench/compare
+
 bench: bench-images $(BENCHREPORT)
 	@tools/ensure-deps.sh qemu
 	@mkdir -p $(BUILD)/bench
@@ -248,11 +271,12 @@ test-host: deps
 
 test-system: kernel ktests sdcard bench-images chainboot
 	@tools/ensure-deps.sh qemu
-	MICA_BUILD_DIR=$(CURDIR)/$(BUILD) $(CARGO) test -p systest --test '*'
+	MICA_BUILD_DIR=$(abspath $(BUILD)) $(CARGO) test -p systest --test '*'
 
 clippy: deps
 	$(CARGO) clippy -p abi -p blockcopy -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib -p modinfo -p benchreport -p chainload -p micaload -p systest --all-targets -- -D warnings
 	$(CARGO) clippy -p kernel --target $(TARGET) --bins --features ktest -- -D warnings
+	$(CARGO) clippy -p kernel --target $(TARGET) --bins --features ktest,monolithic -- -D warnings
 	$(CARGO) clippy --target $(TARGET) $(addprefix -p ,$(USER_CRATES)) -p ulib -p chainload -- -D warnings
 
 fmt: deps

@@ -20,6 +20,8 @@ pub const CONSOLE_DEVICE: &str = "pl011";
 
 /// Longest device name a claim may give.
 const MAX_DEVICE_NAME_BYTES: u64 = 16;
+/// Where `device_info` puts the name of a built-in server that holds the device.
+const BUILTIN_NAME_OFFSET: usize = 64;
 /// Interrupt lines of the BCM2835 controller.
 const IRQ_LINES: u64 = 64;
 
@@ -37,6 +39,41 @@ impl Kernel {
         Err(Error::Busy)
     }
 
+    /// Claims board device `name` for built-in server `server` (its
+    /// `request_mem_region`); refused, with the holder, if anyone has it.
+    pub fn claim_for_builtin(
+        &mut self,
+        name: &str,
+        server: crate::arena::Id,
+    ) -> Result<(), alloc::string::String> {
+        let index = DEVICES
+            .iter()
+            .position(|d| d.name == name)
+            .ok_or_else(|| alloc::format!("no device {name} on this board"))?;
+        if let Some(t) = self.device_owner[index].and_then(|o| self.tasks.get(o)) {
+            return Err(alloc::format!(
+                "{name} is claimed by {} (pid {})",
+                t.name,
+                t.pid
+            ));
+        }
+        if self.builtin_device_owner[index].is_some() {
+            return Err(alloc::format!(
+                "{name} is claimed inside the kernel already"
+            ));
+        }
+        self.builtin_device_owner[index] = Some(server);
+        let dev = DEVICES[index];
+        let by = self.builtins.get(server).map_or("?", |i| i.name);
+        crate::pr_info!(
+            "iomem: {} ({:#x}-{:#x}) claimed by {by} (in the kernel)",
+            dev.name,
+            dev.base,
+            dev.base + dev.len_bytes
+        );
+        Ok(())
+    }
+
     /// `device_claim`: an exclusive memory region over a board device's registers.
     pub fn sys_device_claim(&mut self, name_ptr: u64, name_len: u64) -> Result<(), Error> {
         if name_len > MAX_DEVICE_NAME_BYTES {
@@ -52,6 +89,14 @@ impl Kernel {
             .ok_or(Error::NotFound)?;
         if let Some(owner) = self.device_owner[index] {
             return self.busy(owner);
+        }
+        if let Some(server) = self.builtin_device_owner[index] {
+            let name = self.builtins.get(server).map_or("?", |i| i.name);
+            let me = self.cur();
+            write_frame(me.ipc_frame, 0, name.as_bytes());
+            me.ctx.x[1] = 0;
+            me.ctx.x[2] = name.len() as u64;
+            return Err(Error::Busy);
         }
         let dev = DEVICES[index];
         let pages = dev.len_bytes / PAGE_SIZE;
@@ -95,12 +140,17 @@ impl Kernel {
         let owner = self.device_owner[index as usize]
             .and_then(|o| self.tasks.get(o))
             .map_or(0, |t| t.pid);
+        let server = self.builtin_device_owner[index as usize]
+            .and_then(|b| self.builtins.get(b))
+            .map_or("", |i| i.name);
         let me = self.cur();
         write_frame(me.ipc_frame, 0, dev.name.as_bytes());
+        write_frame(me.ipc_frame, BUILTIN_NAME_OFFSET, server.as_bytes());
         me.ctx.x[1] = dev.base as u64;
         me.ctx.x[2] = dev.len_bytes as u64;
         me.ctx.x[3] = owner;
         me.ctx.x[4] = dev.name.len() as u64;
+        me.ctx.x[5] = server.len() as u64;
         Ok(())
     }
 

@@ -102,6 +102,14 @@ impl Kernel {
 
     /// `send` and `call`: deliver to a waiting receiver or queue on the endpoint.
     pub fn sys_send(&mut self, h: u64, call: bool, timeout_ns: u64) -> Result<(), Error> {
+        if let Ok(cap) = self.cur().handles.get(Handle::from_raw(h as u32)) {
+            if let (KObj::Builtin(id), badge) = (cap.object, cap.badge) {
+                if !cap.rights.contains(Rights::SEND) {
+                    return Err(Error::NoRights);
+                }
+                return self.builtin_call(h, id, badge, call, timeout_ns);
+            }
+        }
         let (ep, badge, rights) = self.endpoint_cap(h, Rights::SEND)?;
         self.check_outgoing(rights)?;
         let me = self.current.expect("a syscall has a current task");

@@ -46,8 +46,16 @@ pub struct Kernel {
     pub init: Option<TaskId>,
     /// Who holds each device of `board::DEVICES` (the `request_mem_region` claims).
     pub device_owner: [Option<TaskId>; crate::board::DEVICES.len()],
+    /// Which built-in server holds each device of `board::DEVICES` (the monolithic build).
+    pub builtin_device_owner: [Option<crate::arena::Id>; crate::board::DEVICES.len()],
     /// Who holds each interrupt line, and where its interrupts go.
     pub irq_bindings: [Option<crate::object::IrqBinding>; 64],
+    /// Servers running inside the kernel (the monolithic build; none otherwise).
+    pub builtins: Arena<crate::builtin::Instance>,
+    /// The request bytes of the built-in call in progress (reused: no allocation per call).
+    pub builtin_scratch: alloc::vec::Vec<u8>,
+    /// The device registry of the built-in `devreg`.
+    pub devices: crate::builtin::Devices,
 }
 
 static KERNEL: IrqMutex<Option<Kernel>> = IrqMutex::new(None);
@@ -96,7 +104,11 @@ impl Kernel {
             next_pid: 1,
             init: None,
             device_owner: [None; crate::board::DEVICES.len()],
+            builtin_device_owner: [None; crate::board::DEVICES.len()],
             irq_bindings: [None; 64],
+            builtins: Arena::new(),
+            builtin_scratch: alloc::vec::Vec::new(),
+            devices: crate::builtin::Devices::default(),
         }
     }
 
@@ -228,6 +240,10 @@ impl Kernel {
         while fired != 0 {
             let line = fired.trailing_zeros();
             fired &= fired - 1;
+            if self.builtin_irq(line) {
+                crate::platform::ack_irq(line); // served in the kernel already
+                continue;
+            }
             let Some(b) = self.irq_bindings[line as usize] else {
                 continue;
             };
@@ -260,6 +276,12 @@ impl Kernel {
                     if s.reply_to == Some(t) {
                         s.reply_to = None;
                     }
+                }
+                self.wake_with(t, Err(abi::Error::TimedOut));
+            }
+            State::InKernel { .. } => {
+                if let Some(task) = self.tasks.get_mut(t) {
+                    task.ctx.pc += 4; // past the `svc` it would have run again
                 }
                 self.wake_with(t, Err(abi::Error::TimedOut));
             }

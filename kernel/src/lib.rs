@@ -18,6 +18,8 @@ pub mod mem;
 pub mod arena;
 #[forbid(unsafe_code)]
 pub mod board;
+/// Servers built into the kernel (the monolithic build) and their `call` transport.
+pub mod builtin;
 #[forbid(unsafe_code)]
 pub mod cap;
 #[cfg(target_os = "none")]

@@ -19,6 +19,8 @@ pub enum KObj {
     Task(TaskId),
     /// An interrupt line bound to a notification (closing it unbinds).
     Irq(u32),
+    /// A server built into the kernel (the monolithic build): `call` runs it in the caller's syscall.
+    Builtin(Id),
     /// A saved reply: the caller waiting, and the server that owes the answer.
     Reply {
         /// The task waiting for the answer.
@@ -37,6 +39,7 @@ impl KObj {
             KObj::Region(_) => "memory region",
             KObj::Task(_) => "task",
             KObj::Irq(_) => "interrupt",
+            KObj::Builtin(_) => "built-in server",
             KObj::Reply { .. } => "reply",
         }
     }

@@ -109,6 +109,7 @@ impl Kernel {
             Sysnum::TaskInfo => self.sys_task_info(a[0]),
             Sysnum::SlabInfo => self.sys_slab_info(a[0]),
             Sysnum::Power => self.sys_power(a[0]),
+            Sysnum::BuiltinStart => self.sys_builtin_start([a[0], a[1]], [a[2], a[3]]),
         }
     }
 
@@ -149,6 +150,7 @@ impl Kernel {
                 (used + free) as u64
             }
             InfoKind::HeapUsedBytes => crate::mem::heap::usage().0 as u64,
+            InfoKind::BuiltinServers => crate::builtin::count() as u64,
         };
         self.cur().ctx.x[1] = value;
         Ok(())

@@ -26,6 +26,7 @@ impl Kernel {
             State::AwaitingReply { .. } => TaskState::AwaitingReply,
             State::Waiting { .. } => TaskState::Waiting,
             State::Sleeping => TaskState::Sleeping,
+            State::InKernel { .. } => TaskState::Calling,
             State::Zombie => TaskState::Zombie,
         })
     }

@@ -33,7 +33,7 @@ impl Kernel {
                     r.refs += 1;
                 }
             }
-            KObj::Task(_) | KObj::Irq(_) | KObj::Reply { .. } => {}
+            KObj::Task(_) | KObj::Irq(_) | KObj::Reply { .. } | KObj::Builtin(_) => {}
         }
     }
 
@@ -138,7 +138,7 @@ impl Kernel {
                     self.wake_with(caller, Err(Error::PeerGone));
                 }
             }
-            KObj::Task(_) => {}
+            KObj::Task(_) | KObj::Builtin(_) => {}
         }
     }
 
@@ -193,7 +193,7 @@ impl Kernel {
                     }
                 }
             }
-            State::Ready | State::Sleeping | State::Zombie => {}
+            State::Ready | State::Sleeping | State::InKernel { .. } | State::Zombie => {}
         }
         if let Some(c) = reply_to {
             self.wake_with(c, Err(Error::PeerGone));

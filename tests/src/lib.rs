@@ -31,6 +31,32 @@ pub use failure::{Failure, FailureKind};
 pub use qemu::{BootOptions, Qemu, QEMU_PROGRAM};
 pub use shell::{Shell, PROMPT};
 
+/// The environment variable that says which build the images are: `monolithic`
+/// (`make MODE=monolithic`), else the microkernel build.
+pub const MODE_ENV: &str = "MICA_MODE";
+
+/// The modules the monolithic build runs inside the kernel.
+pub const BUILT_IN: [&str; 4] = ["devreg", "uart", "gpio", "fs"];
+
+/// Whether the images under test are the monolithic build (`MICA_MODE=monolithic`).
+pub fn monolithic() -> bool {
+    std::env::var(MODE_ENV).is_ok_and(|m| m == "monolithic")
+}
+
+/// Whether `module` runs inside the kernel in the build under test.
+pub fn built_in(module: &str) -> bool {
+    monolithic() && BUILT_IN.contains(&module)
+}
+
+/// The start of init's report that `module` loaded: `"fs: loaded (pid "` for a
+/// task, `"fs: loaded (built into the kernel)"` for a built-in server.
+pub fn loaded_as(module: &str) -> String {
+    match built_in(module) {
+        true => format!("{module}: loaded (built into the kernel)"),
+        false => format!("{module}: loaded (pid "),
+    }
+}
+
 /// The environment variable that overrides where built images are found.
 pub const BUILD_DIR_ENV: &str = "MICA_BUILD_DIR";
 

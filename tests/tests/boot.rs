@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use systest::text::{first_number, number_after, number_before, strip_timestamp};
-use systest::{image, BootOptions, Failure, Qemu, Shell, PROMPT};
+use systest::{image, loaded_as, BootOptions, Failure, Qemu, Shell, PROMPT};
 
 /// QEMU boots in about a second; this leaves room for a loaded machine.
 const STEP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -103,17 +103,20 @@ fn init_starts_the_boot_set_and_the_log_shows_it_in_order() -> Result<(), Failur
     };
     let log = sh.run("dmesg")?;
     let mut rest = log.as_str();
-    for needle in [
+    let loads =
+        ["devreg", "uart", "gpio", "fs", "hello"].map(|m| format!("init[1]: {}", loaded_as(m)));
+    let needles = [
         "init[1]: mica user space is up",
-        "init[1]: devreg: loaded (pid ",
-        "init[1]: uart: loaded (pid ",
-        "init[1]: gpio: loaded (pid ",
-        "init[1]: fs: loaded (pid ",
-        "init[1]: hello: loaded (pid ",
+        &loads[0],
+        &loads[1],
+        &loads[2],
+        &loads[3],
+        &loads[4],
         "init[1]: devices: Character devices:",
         "init[1]: iomem: 3f200000-3f200fff gpio ",
         "init[1]: started shell (pid ",
-    ] {
+    ];
+    for needle in needles {
         let Some(at) = rest.find(needle) else {
             return Err(sh.fail(format!("dmesg lacks {needle:?} (in order): {log:?}")));
         };

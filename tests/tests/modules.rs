@@ -1,8 +1,10 @@
 //! Modules through the shell: insmod, rmmod, lsmod, modinfo, modprobe and every
 //! refusal; a module loaded from a file; load/unload cycles that give all memory
-//! back; crashes of the UART, GPIO and file servers that the system survives.
+//! back; crashes of the UART, GPIO and file servers that the system survives
+//! (the microkernel build) or that take the kernel down (the monolithic build).
 
-use systest::{image, BootOptions, Failure, Shell, PROMPT};
+use std::time::Duration;
+use systest::{image, monolithic, BootOptions, Failure, Shell, PROMPT};
 
 fn boot() -> Result<Shell, Failure> {
     Shell::boot(&image("kernel8.img")?, BootOptions::default())
@@ -205,8 +207,13 @@ fn two_hundred_load_cycles_give_back_every_frame_and_heap_byte() -> Result<(), F
     Ok(())
 }
 
+/// The microkernel build: a server that faults is a task that ends; init starts it again.
 #[test]
 fn crashed_servers_come_back_and_the_shell_keeps_answering() -> Result<(), Failure> {
+    if monolithic() {
+        // The same faults panic the monolithic kernel: see the next test.
+        return Ok(());
+    }
     let mut sh = boot()?;
     sh.run("echo before > /kept")?;
     // GPIO: restarted with back-off; its pins answer again.
@@ -245,7 +252,44 @@ fn crashed_servers_come_back_and_the_shell_keeps_answering() -> Result<(), Failu
             "module fs restarted",
         ],
     )?;
-    // A module that keeps crashing is held after the limit.
+    Ok(())
+}
+
+/// The monolithic build: the same fault inside a built-in server is the
+/// kernel's own. It ends in a kernel panic report naming the fault and the
+/// kernel code that took it, and nothing answers afterwards.
+#[test]
+fn a_crash_inside_the_kernel_is_a_kernel_panic() -> Result<(), Failure> {
+    if !monolithic() {
+        // The servers are tasks here: see the previous test.
+        return Ok(());
+    }
+    for server in ["fs", "uart", "gpio"] {
+        let mut sh = boot()?;
+        sh.qemu.send(&format!("crash {server}\r"))?;
+        sh.qemu.expect(
+            &format!("{server}: told to crash: faulting inside the kernel"),
+            sh.timeout,
+        )?;
+        sh.qemu
+            .expect("KERNEL PANIC: Data Abort from the current EL", sh.timeout)?;
+        sh.qemu.expect("fault_in_kernel", sh.timeout)?;
+        sh.qemu.expect("builtin_manage", sh.timeout)?;
+        sh.qemu.send("echo still here\r")?;
+        std::thread::sleep(Duration::from_millis(500));
+        if sh.qemu.transcript().contains("\nstill here") {
+            return Err(sh.fail(format!(
+                "the shell answered after {server} panicked the kernel"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A module that keeps crashing (a task in both builds) is held after the limit.
+#[test]
+fn a_module_that_keeps_crashing_is_held() -> Result<(), Failure> {
+    let mut sh = boot()?;
     for restarts in 1..=5 {
         sh.check("crash hello", &["hello: told to crash"])?;
         wait_for_restarts(&mut sh, "hello", restarts)?;

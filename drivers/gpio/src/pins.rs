@@ -1,10 +1,11 @@
-//! Pin claims: which pins belong to another driver, so that the GPIO server refuses to touch them.
+//! Pin claims: which pins belong to another driver, so that the GPIO server refuses to touch them; and routing the console UART's pins.
 
 use core::fmt;
 
-use proto::ioctl::GpioPin;
+use proto::ioctl::{GpioFunction, GpioPin};
 use proto::Errno;
 
+use crate::driver::GpioOps;
 use crate::regs::PIN_COUNT;
 
 /// The claims the GPIO server starts with: `(first pin, last pin, owner)`.
@@ -118,6 +119,68 @@ impl PinClaims {
     }
 }
 
+/// The pins the console UART uses (TXD, RXD in either UART's alternate function).
+pub const UART_PINS: [u8; 2] = [14, 15];
+
+/// Which UART gets GPIO 14/15: the GPIO module's `uart=` parameter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UartRoute {
+    /// The PL011, TXD0/RXD0 in ALT0 (what the kernel sets for its boot log).
+    #[default]
+    Pl011,
+    /// The mini UART, TXD1/RXD1 in ALT5.
+    Mini,
+    /// Leave the pins as they are.
+    Untouched,
+}
+
+/// A `uart=` value that names no route; `Display` says which are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadUartRoute<'a> {
+    /// The value given.
+    pub value: &'a str,
+}
+
+impl fmt::Display for BadUartRoute<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "parameter uart={}: pl011, mini or none", self.value)
+    }
+}
+
+impl UartRoute {
+    /// The route a `uart=` value names: `pl011`, `mini` or `none`; no value is `pl011`.
+    pub fn from_param(value: Option<&str>) -> Result<UartRoute, BadUartRoute<'_>> {
+        match value {
+            None | Some("pl011") => Ok(UartRoute::Pl011),
+            Some("mini") => Ok(UartRoute::Mini),
+            Some("none") => Ok(UartRoute::Untouched),
+            Some(value) => Err(BadUartRoute { value }),
+        }
+    }
+
+    /// The function [`UART_PINS`] get, or `None` to leave them.
+    pub const fn function(self) -> Option<GpioFunction> {
+        match self {
+            UartRoute::Pl011 => Some(GpioFunction::Alt0),
+            UartRoute::Mini => Some(GpioFunction::Alt5),
+            UartRoute::Untouched => None,
+        }
+    }
+}
+
+/// Gives [`UART_PINS`] to the UART `route` names (at init, before any client:
+/// the pins are claimed, so no ioctl could do it).
+pub fn route_uart_pins(gpio: &mut impl GpioOps, route: UartRoute) {
+    let Some(function) = route.function() else {
+        return;
+    };
+    for n in UART_PINS {
+        if let Ok(pin) = GpioPin::new(n) {
+            gpio.set_function(pin, function);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;
@@ -161,6 +224,38 @@ mod tests {
         let busy = claims.check(pin(53)).unwrap_err();
         assert_eq!(busy.to_string(), "GPIO 53 is used by sdhost");
         assert_eq!(Errno::from(busy), Errno::Busy);
+    }
+
+    #[test]
+    fn uart_routes_parse_from_the_parameter() {
+        assert_eq!(UartRoute::from_param(None), Ok(UartRoute::Pl011));
+        assert_eq!(UartRoute::from_param(Some("pl011")), Ok(UartRoute::Pl011));
+        assert_eq!(UartRoute::from_param(Some("mini")), Ok(UartRoute::Mini));
+        assert_eq!(
+            UartRoute::from_param(Some("none")),
+            Ok(UartRoute::Untouched)
+        );
+        let bad = UartRoute::from_param(Some("MINI")).unwrap_err();
+        assert_eq!(bad.to_string(), "parameter uart=MINI: pl011, mini or none");
+        assert!(UartRoute::from_param(Some("")).is_err());
+    }
+
+    #[test]
+    fn uart_routes_set_only_the_uart_pins() {
+        use crate::server::fake::FakeGpio;
+        let cases = [
+            (UartRoute::Pl011, GpioFunction::Alt0),
+            (UartRoute::Mini, GpioFunction::Alt5),
+            (UartRoute::Untouched, GpioFunction::Input),
+        ];
+        for (route, want) in cases {
+            let mut g = FakeGpio::new();
+            route_uart_pins(&mut g, route);
+            assert_eq!(g.function(pin(14)), want, "{route:?}");
+            assert_eq!(g.function(pin(15)), want, "{route:?}");
+            assert_eq!(g.function(pin(13)), GpioFunction::Input);
+            assert_eq!(g.function(pin(16)), GpioFunction::Input);
+        }
     }
 
     #[test]

@@ -190,6 +190,24 @@ impl GpioServer {
         serviced
     }
 
+    /// Disarms every armed pin, in the table and in hardware, and drops the
+    /// detected status (unloading); returns how many pins were armed.
+    pub fn disarm_all(&mut self, gpio: &mut impl GpioOps) -> usize {
+        let mut disarmed = 0;
+        for (n, slot) in self.armed.iter_mut().enumerate() {
+            if *slot == GpioEvent::None {
+                continue;
+            }
+            if let Ok(pin) = GpioPin::new(n as u8) {
+                gpio.set_event(pin, GpioEvent::None);
+                disarmed += 1;
+            }
+            *slot = GpioEvent::None;
+        }
+        gpio.ack_events(gpio.events_pending());
+        disarmed
+    }
+
     /// Whether a `Read` would return a record now.
     pub fn readable(&self) -> bool {
         !self.queue.is_empty()
@@ -228,6 +246,6 @@ impl GpioServer {
 }
 
 #[cfg(test)]
-mod fake;
+pub(crate) mod fake;
 #[cfg(test)]
 mod tests;

@@ -15,7 +15,9 @@
 //!   `try_write`;
 //! - [`ring`]: the fixed-size byte ring that holds received bytes;
 //! - [`line`](mod@line): the line discipline (Linux's `ICANON` and `ECHO`): line
-//!   editing with backspace, Ctrl-U and Ctrl-C, and the echo.
+//!   editing with backspace, Ctrl-U and Ctrl-C, and the echo;
+//! - [`console`]: the server's request handling, transport apart: one file
+//!   protocol call in, one answer out (or "wait" for a read with nothing to read).
 //!
 //! The drivers take their register block as a `&'static` reference: the
 //! server makes it from the device memory it claimed, in the one module that
@@ -38,6 +40,8 @@
 #![deny(unsafe_code)]
 
 #[forbid(unsafe_code)]
+pub mod console;
+#[forbid(unsafe_code)]
 pub mod line;
 #[forbid(unsafe_code)]
 pub mod mini;
@@ -50,6 +54,7 @@ mod tests;
 
 use core::fmt;
 
+pub use console::Console;
 pub use line::{Action, LineDiscipline};
 pub use mini::{mini_baud_reg, MiniUart};
 pub use pl011::{pl011_divisors, Pl011};
@@ -177,6 +182,15 @@ impl Port {
         match self {
             Port::Pl011 => pl011::IRQ,
             Port::Mini => mini::IRQ,
+        }
+    }
+
+    /// The port's device name and minor number, Linux's (`ttyS`, major
+    /// [`console::TTY_MAJOR`], from minor 64).
+    pub const fn tty(self) -> (&'static str, u32) {
+        match self {
+            Port::Pl011 => ("ttyS0", 64),
+            Port::Mini => ("ttyS1", 65),
         }
     }
 }

@@ -117,6 +117,9 @@ pub enum InfoKind {
     HeapBytes = 6,
     /// Bytes of the kernel heap in use.
     HeapUsedBytes = 7,
+    /// Servers built into the kernel (`BuiltinStart` knows them): 0 in the
+    /// microkernel build, 4 in the monolithic one (devreg, fs, gpio, uart).
+    BuiltinServers = 8,
 }
 
 impl InfoKind {
@@ -131,6 +134,7 @@ impl InfoKind {
             5 => Some(Self::TotalFrames),
             6 => Some(Self::HeapBytes),
             7 => Some(Self::HeapUsedBytes),
+            8 => Some(Self::BuiltinServers),
             _ => None,
         }
     }
@@ -194,10 +198,10 @@ mod tests {
 
     #[test]
     fn info_kinds_and_power_actions_decode_their_numbers() {
-        for raw in 0..8 {
+        for raw in 0..9 {
             assert_eq!(InfoKind::from_raw(raw).map(|k| k as u64), Some(raw));
         }
-        assert_eq!(InfoKind::from_raw(8), None);
+        assert_eq!(InfoKind::from_raw(9), None);
         assert_eq!(PowerAction::from_raw(0), Some(PowerAction::Off));
         assert_eq!(PowerAction::from_raw(1), Some(PowerAction::Reboot));
         assert_eq!(PowerAction::from_raw(2), None);

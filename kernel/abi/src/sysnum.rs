@@ -94,7 +94,10 @@ pub enum Sysnum {
     DeviceClaim = 23,
     /// Describes entry `x0` of the board's device table (for `iomem`): its name
     /// in the IPC buffer (`x4` bytes), `x1` physical base, `x2` length in bytes,
-    /// `x3` the owner's pid (0: free). `NotFound` past the end.
+    /// `x3` the owner's pid (0: free or held by the kernel). When a server
+    /// built into the kernel holds it, `x5` is the length of that server's
+    /// name, which follows at byte 64 of the IPC buffer (0: not held so).
+    /// `NotFound` past the end.
     DeviceInfo = 24,
     /// Binds interrupt line `x0` (BCM2835 numbering, 0..64) to notification
     /// `x1` (SEND right): each interrupt masks the line and signals bit `x2`
@@ -136,11 +139,21 @@ pub enum Sysnum {
     /// it (`x0` = [`crate::PowerAction::Reboot`]) through the BCM2835 watchdog.
     /// Does not return. Errors: `InvalidArgument` for any other `x0`.
     Power = 32,
+    /// Starts the server built into this kernel (the monolithic build) whose
+    /// name is at `x0` (`x1` bytes), with the `key=value` parameters at `x2`
+    /// (`x3` bytes, separated by spaces). Its `module_init` runs in the call;
+    /// `x1` is then a handle to the server: `call` on it runs the server in
+    /// the kernel, and with the badge `proto::modctl::MANAGER_BADGE` it takes
+    /// the module manager's STOP, USAGE and CRASH. Errors: `NotFound` when
+    /// no server of that name is built in (every name, in the microkernel
+    /// build), `Busy` when it runs already, `InvalidArgument` when its init
+    /// refused (the reason in the IPC buffer, `x1` bytes).
+    BuiltinStart = 33,
 }
 
 impl Sysnum {
     /// Every operation, in number order.
-    pub const ALL: [Sysnum; 33] = [
+    pub const ALL: [Sysnum; 34] = [
         Sysnum::Log,
         Sysnum::Exit,
         Sysnum::Yield,
@@ -174,6 +187,7 @@ impl Sysnum {
         Sysnum::TaskInfo,
         Sysnum::SlabInfo,
         Sysnum::Power,
+        Sysnum::BuiltinStart,
     ];
 
     /// Decodes `x8`; `None` for a number no operation has.
@@ -217,6 +231,7 @@ impl Sysnum {
             Sysnum::TaskInfo => "task_info",
             Sysnum::SlabInfo => "slab_info",
             Sysnum::Power => "power",
+            Sysnum::BuiltinStart => "builtin_start",
         }
     }
 }

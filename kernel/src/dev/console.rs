@@ -20,6 +20,30 @@ pub fn pl011() -> Pl011 {
     Pl011::new(regs.registers())
 }
 
+/// The mini UART (in the AUX block) on the kernel's mapping, for the built-in UART driver.
+pub fn mini_uart() -> uart::MiniUart {
+    static REGS: spin::Once<super::Mmio<uart::mini::RegisterBlock>> = spin::Once::new();
+    let regs = REGS.call_once(|| {
+        // SAFETY: `board::AUX_BASE` is the AUX block inside the peripheral window,
+        // mapped as device memory for the kernel's life; only the built-in UART
+        // driver (monolithic build) drives it, and only while it runs.
+        unsafe { super::Mmio::kernel(crate::board::AUX_BASE) }
+    });
+    uart::MiniUart::new(regs.registers())
+}
+
+/// The GPIO block on the kernel's mapping, for the built-in GPIO driver.
+pub fn gpio() -> Gpio {
+    static REGS: spin::Once<super::Mmio<GpioRegs>> = spin::Once::new();
+    let regs = REGS.call_once(|| {
+        // SAFETY: `board::GPIO_BASE` is the GPIO block inside the peripheral window,
+        // mapped as device memory for the kernel's life; the built-in GPIO driver
+        // (monolithic build) is its only user besides the boot-time pin routing.
+        unsafe { super::Mmio::kernel(crate::board::GPIO_BASE) }
+    });
+    Gpio::new(regs.registers())
+}
+
 /// Puts GPIO 14/15 in ALT0 (PL011 TXD0/RXD0) with pulls off, for a real Pi's console.
 pub fn route_pl011_pins() {
     // SAFETY: `board::GPIO_BASE` is the GPIO block inside the peripheral window,

@@ -6,6 +6,8 @@
 //! Each device's registers are a `tock-registers` type, reached through exactly
 //! one unsafe constructor that takes the address of a mapping the kernel made.
 
+#[cfg(feature = "monolithic")]
+pub mod builtin_devices;
 pub mod console;
 pub mod intc;
 pub mod local_intc;

@@ -15,6 +15,13 @@ fn frame(pa: PhysAddr) -> &'static mut [u8; PAGE_SIZE] {
     unsafe { &mut *(pa.to_virt().as_usize() as *mut [u8; PAGE_SIZE]) }
 }
 
+/// Runs `f` on the bytes of frame `pa` (a task's IPC buffer that a built-in
+/// server answers into). The caller owns the frame, and `f` must not reach the
+/// same frame through another of these functions while it runs.
+pub fn with_frame<R>(pa: PhysAddr, f: impl FnOnce(&mut [u8; PAGE_SIZE]) -> R) -> R {
+    f(frame(pa))
+}
+
 /// Fills frame `pa` with zeros.
 pub fn zero_frame(pa: PhysAddr) {
     frame(pa).fill(0);

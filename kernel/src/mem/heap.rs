@@ -10,7 +10,12 @@ use core::ptr::NonNull;
 use linked_list_allocator::Heap;
 
 /// Bytes of the kernel heap.
+#[cfg(not(feature = "monolithic"))]
 pub const HEAP_BYTES: usize = 8 * 1024 * 1024;
+/// Bytes of the kernel heap: the monolithic build keeps the file server's
+/// files here (16 MiB of contents by default, plus room for a file to grow).
+#[cfg(feature = "monolithic")]
+pub const HEAP_BYTES: usize = 64 * 1024 * 1024;
 
 /// The heap behind an IRQ-masking lock, so an interrupt handler that allocates cannot deadlock.
 pub struct KernelHeap(IrqMutex<Heap>);

@@ -145,6 +145,23 @@ pub fn read_frame(pa: PhysAddr, offset: usize, out: &mut [u8]) -> usize {
     })
 }
 
+/// Unmasks a line after the kernel served it (the host has no controller to tell).
+pub fn ack_irq(_irq: u32) {}
+
+/// The host's stand-in for a kernel data abort: a panic the test can expect.
+pub fn fault_in_kernel(why: &str) {
+    panic!("deliberate kernel fault: {why}");
+}
+
+/// Runs `f` on a copy of frame `pa` and stores the copy back, like `mem::with_frame`.
+pub fn with_frame<R>(pa: PhysAddr, f: impl FnOnce(&mut [u8; PAGE_SIZE]) -> R) -> R {
+    let mut copy = Box::new([0u8; PAGE_SIZE]);
+    read_frame(pa, 0, &mut copy[..]);
+    let result = f(&mut copy);
+    write_frame(pa, 0, &copy[..]);
+    result
+}
+
 /// Copies the first `len_bytes` of frame `src` to frame `dst`, like `mem::copy_frame_prefix`.
 pub fn copy_frame_prefix(src: PhysAddr, dst: PhysAddr, len_bytes: usize) {
     let len = len_bytes.min(PAGE_SIZE);

@@ -46,6 +46,13 @@ pub enum State {
     },
     /// Sleeping until its deadline.
     Sleeping,
+    /// Its call to a server built into the kernel waits for that server
+    /// (a console read before a line is typed); the call runs again when
+    /// the server makes progress (its `pc` points back at the `svc`).
+    InKernel {
+        /// The built-in server.
+        server: Id,
+    },
     /// Ended (exit or fault); waits only to deliver its last message to its supervisor.
     Zombie,
 }
@@ -60,6 +67,7 @@ impl State {
             State::AwaitingReply { .. } => "call",
             State::Waiting { .. } => "wait",
             State::Sleeping => "sleep",
+            State::InKernel { .. } => "call",
             State::Zombie => "zombie",
         }
     }

@@ -61,8 +61,29 @@ pub fn claim(name: &str) -> Result<(Handle, Mapping), ClaimError> {
     Ok((region, mapping))
 }
 
-/// One line of the `iomem` listing: name, physical base, length, owner pid (0: free).
-pub fn info(index: usize) -> Result<(String, u64, u64, u64), Error> {
+/// Who holds a device.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Holder {
+    /// Nobody: it can be claimed.
+    Free,
+    /// The task with this pid.
+    Task(u64),
+    /// The server of this name, built into the kernel (the monolithic build).
+    Kernel(String),
+}
+
+impl core::fmt::Display for Holder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Holder::Free => f.write_str("free"),
+            Holder::Task(pid) => write!(f, "pid {pid}"),
+            Holder::Kernel(name) => write!(f, "{name} (in the kernel)"),
+        }
+    }
+}
+
+/// One line of the `iomem` listing: name, physical base, length, holder.
+pub fn info(index: usize) -> Result<(String, u64, u64, Holder), Error> {
     let args = [index as u64, 0, 0, 0, 0, 0, 0];
     let regs = {
         let _claim = ipc::claim("device_info");
@@ -70,8 +91,19 @@ pub fn info(index: usize) -> Result<(String, u64, u64, u64), Error> {
         ok(unsafe { svc(Sysnum::DeviceInfo, args) })?
     };
     let len = (regs[4] as usize).min(64);
-    let name = ipc::with_buffer(|b| String::from_utf8_lossy(&b[..len]).into_owned());
-    Ok((name, regs[1], regs[2], regs[3]))
+    let server_len = (regs[5] as usize).min(64);
+    let (name, server) = ipc::with_buffer(|b| {
+        (
+            String::from_utf8_lossy(&b[..len]).into_owned(),
+            String::from_utf8_lossy(&b[64..64 + server_len]).into_owned(),
+        )
+    });
+    let holder = match (regs[3], server_len) {
+        (0, 0) => Holder::Free,
+        (0, _) => Holder::Kernel(server),
+        (pid, _) => Holder::Task(pid),
+    };
+    Ok((name, regs[1], regs[2], holder))
 }
 
 /// Binds interrupt line `irq` to notification `ntfn`, bit `bit`; returns the IRQ handle.

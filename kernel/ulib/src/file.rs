@@ -58,10 +58,6 @@ mod transport;
 #[path = "file_io.rs"]
 mod io;
 
-#[path = "file_reply.rs"]
-mod reply;
-pub use reply::encode_read_reply;
-
 #[cfg(all(test, not(target_os = "none")))]
 #[path = "file_tests.rs"]
 mod tests;

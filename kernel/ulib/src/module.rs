@@ -118,22 +118,8 @@ pub fn usage() -> (u64, u64) {
 
 /// Publishes the use count of a server's open table (call it after each request).
 pub fn publish_usage<T>(opens: &OpenTable<T>) {
-    let (fds, clients) = count_usage(|| opens.iter().map(|(_, badge, _)| badge));
+    let (fds, clients) = opens.usage();
     set_usage(fds, clients);
-}
-
-/// Counts the badges `badges()` yields (one per open fd): (fds, distinct
-/// badges). No allocation: quadratic in the open fds, which the table bounds.
-pub fn count_usage<I: Iterator<Item = u64>>(badges: impl Fn() -> I) -> (u64, u64) {
-    let mut fds = 0;
-    let mut clients = 0;
-    for (i, badge) in badges().enumerate() {
-        fds += 1;
-        if !badges().take(i).any(|earlier| earlier == badge) {
-            clients += 1;
-        }
-    }
-    (fds, clients)
 }
 
 /// A parameter whose value is not of its type; `Display` says which and why.

@@ -1,7 +1,15 @@
 //! Starting a module with the standard handles of `proto::modctl::handles`: what a module manager (init) does for each insmod.
+//!
+//! This is also the one place where the microkernel and monolithic builds
+//! part: the kernel is asked first whether it has the module built in
+//! (`builtin_start`). A monolithic kernel runs it inside itself and hands
+//! back a handle that takes the same calls and the same STOP, USAGE and
+//! CRASH; a microkernel has none built in, and the module becomes a task.
 
 use crate::task::{spawn, Spawn};
 use crate::{sys_endpoint_create, sys_handle_close, sys_handle_dup, Error, Handle, Rights};
+use alloc::format;
+use alloc::string::String;
 use proto::modctl::MANAGER_BADGE;
 
 /// What to start, and the manager's side of it.
@@ -40,6 +48,9 @@ pub struct Started {
     pub manager_ep: Handle,
     /// Its endpoint, unbadged, to hand clients copies of.
     pub client_ep: Handle,
+    /// It runs inside the kernel: no task (`pid` and `task` are 0), it was
+    /// ready when started, and its exit function runs inside STOP's call.
+    pub builtin: bool,
 }
 
 fn close(h: Handle) {
@@ -51,7 +62,45 @@ fn close(h: Handle) {
 /// endpoint, so the endpoint dies with the module. On failure nothing is left
 /// behind; the error comes with what failed ("create its endpoint", "make its
 /// handles", "start it").
-pub fn start_module(s: &ModuleStart) -> Result<Started, (Error, &'static str)> {
+pub fn start_module(s: &ModuleStart) -> Result<Started, (Error, String)> {
+    match crate::sys_builtin_start(s.name, s.args) {
+        Ok(h) => return builtin(h),
+        Err((Error::NotFound, _)) => {} // not built in: a task, from its ELF
+        Err((e, why)) if why.is_empty() => {
+            return Err((e, format!("cannot start it in the kernel: {e}")))
+        }
+        Err((e, why)) => return Err((e, why)),
+    }
+    spawn_module(s).map_err(|(e, what)| (e, format!("cannot {what}: {e}")))
+}
+
+/// The handles of a module the kernel runs, from the handle `builtin_start` gave.
+fn builtin(h: Handle) -> Result<Started, (Error, String)> {
+    let send = Rights::SEND.union(Rights::GRANT).union(Rights::DUP);
+    let made = (
+        sys_handle_dup(h, Rights::SEND, MANAGER_BADGE),
+        sys_handle_dup(h, send, 0),
+    );
+    close(h);
+    match made {
+        (Ok(manager_ep), Ok(client_ep)) => Ok(Started {
+            pid: 0,
+            task: 0,
+            manager_ep,
+            client_ep,
+            builtin: true,
+        }),
+        (a, b) => {
+            for h in [a, b].into_iter().flatten() {
+                close(h);
+            }
+            Err((Error::TableFull, String::from("cannot make its handles")))
+        }
+    }
+}
+
+/// Spawns the module's ELF as a task with the standard handles.
+fn spawn_module(s: &ModuleStart) -> Result<Started, (Error, &'static str)> {
     let ep = if s.serve_registry {
         sys_handle_dup(s.registry, Rights::ALL, 0)
     } else {
@@ -93,6 +142,7 @@ pub fn start_module(s: &ModuleStart) -> Result<Started, (Error, &'static str)> {
             task,
             manager_ep: h[4],
             client_ep: h[5],
+            builtin: false,
         }),
         Err(e) => {
             close(h[4]);

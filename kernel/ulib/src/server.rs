@@ -1,9 +1,11 @@
-//! The loop every file-protocol server runs: receive, answer (or park), wake on interrupts, stop when the manager says.
+//! The loop every file-protocol server runs: receive, answer (or park), wake on interrupts, stop when the manager says; [`serve_calls`] for servers whose logic answers `proto::serve` calls.
 
 use crate::module::{handle_manager, Handled, Stop};
-use crate::{eprintln, ipc, sys_recv, sys_reply_recv, Handle, Msg};
-use abi::{label, FOREVER};
+use crate::{eprintln, ipc, sys_recv, sys_reply_recv, sys_reply_to, Handle, Msg};
+use abi::{label, FOREVER, MSG_REGS};
+use alloc::vec::Vec;
 use proto::file::{Reply, Request};
+use proto::serve::{Answer, Call};
 use proto::{Encoded, Errno};
 
 /// Encodes `reply` into the IPC buffer `buf` and the message registers; an
@@ -17,18 +19,6 @@ pub fn encode(reply: &Reply, buf: &mut [u8; abi::MAX_MSG_BYTES]) -> Msg {
         },
         // An error reply always encodes; answer EIO by hand if it ever did not.
         Err(_) => Msg::new(Errno::Io.code(), []),
-    }
-}
-
-/// Encodes a successful read's reply, as [`encode`] does `Reply::Read { data }`,
-/// but copying with [`ipc::copy_bytes`] (a read's cost is mostly this copy).
-pub fn encode_read(data: &[u8], buf: &mut [u8; abi::MAX_MSG_BYTES]) -> Msg {
-    match crate::file::encode_read_reply(data, buf) {
-        Ok(e) => Msg {
-            info: e.info(),
-            words: e.words,
-        },
-        Err(errno) => encode(&Reply::Error(errno), buf),
     }
 }
 
@@ -83,5 +73,165 @@ pub fn serve(
                 Err(e) => Some(encode(&Reply::Error(e.errno()), buf)),
             }
         });
+    }
+}
+
+/// A call answered [`Answer::Wait`]: its saved reply capability and a copy of the request.
+struct SavedCall {
+    reply: Handle,
+    label: u16,
+    words: [u64; MSG_REGS],
+    bytes: Vec<u8>,
+    badge: u64,
+}
+
+/// The calls [`serve_calls`] holds until the server reports progress, oldest first.
+///
+/// The module keeps it in its state, so `module_exit` can end them ([`Waiting::close_all`]).
+#[derive(Default)]
+pub struct Waiting {
+    calls: Vec<SavedCall>,
+}
+
+impl Waiting {
+    /// None waiting.
+    pub const fn new() -> Self {
+        Waiting { calls: Vec::new() }
+    }
+
+    /// How many calls wait.
+    pub fn len(&self) -> usize {
+        self.calls.len()
+    }
+
+    /// Whether none waits.
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+    }
+
+    /// Closes every saved reply unanswered (each caller learns the server is
+    /// gone: its call fails); returns how many there were.
+    pub fn close_all(&mut self) -> usize {
+        let count = self.calls.len();
+        for saved in self.calls.drain(..) {
+            let _ = crate::sys_handle_close(saved.reply);
+        }
+        count
+    }
+
+    /// Presents every saved call again, oldest first: each answered is
+    /// replied to through its saved capability and dropped; the rest keep
+    /// their place. A caller gone meanwhile is reported and dropped.
+    fn retry(
+        &mut self,
+        on_call: &mut impl FnMut(&Call, &mut [u8; abi::MAX_MSG_BYTES]) -> Answer<Handle>,
+    ) {
+        let mut i = 0;
+        while let Some(saved) = self.calls.get(i) {
+            let call = Call {
+                label: saved.label,
+                words: saved.words,
+                bytes: &saved.bytes,
+                badge: saved.badge,
+            };
+            let answer = ipc::with_buffer(|buf| on_call(&call, buf));
+            let Answer::Reply(encoded, handle) = answer else {
+                i += 1;
+                continue;
+            };
+            let saved = self.calls.remove(i);
+            if let Err(e) = sys_reply_to(saved.reply, &to_msg(&encoded, handle)) {
+                eprintln!("a caller gave up before its answer came: {e}");
+            }
+        }
+    }
+}
+
+/// The message for an answer's reply, moving `handle` with it if given.
+pub fn to_msg(encoded: &Encoded, handle: Option<Handle>) -> Msg {
+    let msg = Msg {
+        info: encoded.info(),
+        words: encoded.words,
+    };
+    match handle {
+        Some(h) => msg.with_handle(h),
+        None => msg,
+    }
+}
+
+/// Serves `service` as [`serve`] does, for a server whose logic answers
+/// transport-neutral calls (`proto::serve`): `on_call(call, buf)` answers
+/// with the reply encoded into `buf` (the IPC buffer), or
+/// [`Answer::Wait`] having changed nothing.
+///
+/// A waiting call's reply capability is saved (`sys_reply_save`) with a copy
+/// of the request in `waiting`. When `on_notification(bits)` returns true
+/// (the server made progress: an interrupt brought data), every waiting call
+/// is presented to `on_call` again, oldest first, and those answered are
+/// replied to through their saved capability. If saving fails the caller
+/// gets the error at once. Manager messages and the return value are as for
+/// [`serve`]; the calls still waiting stay in `waiting`.
+pub fn serve_calls(
+    service: Handle,
+    waiting: &mut Waiting,
+    mut on_notification: impl FnMut(u64) -> bool,
+    mut on_call: impl FnMut(&Call, &mut [u8; abi::MAX_MSG_BYTES]) -> Answer<Handle>,
+) -> Stop {
+    let mut owed: Option<Msg> = None;
+    // Zeroed once, not per request: 4 KiB of stores each time otherwise.
+    let mut request_bytes = [0u8; abi::MAX_MSG_BYTES];
+    loop {
+        let received = match owed.take() {
+            Some(reply) => sys_reply_recv(service, &reply, FOREVER),
+            None => sys_recv(service, FOREVER),
+        };
+        let (msg, badge) = match received {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("receive failed: {e}");
+                return Stop::ReceiveFailed(e);
+            }
+        };
+        if msg.label() == label::NOTIFICATION {
+            if on_notification(msg.words[0]) {
+                waiting.retry(&mut on_call);
+            }
+            continue;
+        }
+        match handle_manager(&msg, badge) {
+            Handled::Stop => return Stop::Requested,
+            Handled::Reply(reply) => {
+                owed = Some(reply);
+                continue;
+            }
+            Handled::NotManager => {}
+        }
+        let n = usize::from(msg.info.len_bytes).min(request_bytes.len());
+        let answer = ipc::with_buffer(|buf| {
+            ipc::copy_bytes(&mut request_bytes[..n], &buf[..n]);
+            let call = Call {
+                label: msg.info.label,
+                words: msg.words,
+                bytes: &request_bytes[..n],
+                badge,
+            };
+            on_call(&call, buf)
+        });
+        owed = match answer {
+            Answer::Reply(encoded, handle) => Some(to_msg(&encoded, handle)),
+            Answer::Wait => match crate::sys_reply_save() {
+                Ok(reply) => {
+                    waiting.calls.push(SavedCall {
+                        reply,
+                        label: msg.info.label,
+                        words: msg.words,
+                        bytes: request_bytes[..n].to_vec(),
+                        badge,
+                    });
+                    None
+                }
+                Err(e) => Some(Msg::new(Errno::from(e).code(), [])),
+            },
+        };
     }
 }

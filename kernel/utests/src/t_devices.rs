@@ -4,11 +4,12 @@ use crate::{check, step, Env, Outcome};
 use ulib::device::{self, ClaimError};
 use ulib::{sys_handle_close, sys_notification_create, sys_sleep, Error};
 
-/// The owner `iomem` lists for `name` (0: free).
+/// The owner `iomem` lists for `name` (0: free or held inside the kernel).
 fn owner_of(name: &str) -> Result<u64, alloc::string::String> {
     for i in 0.. {
         match device::info(i) {
-            Ok((n, _, _, owner)) if n == name => return Ok(owner),
+            Ok((n, _, _, device::Holder::Task(pid))) if n == name => return Ok(pid),
+            Ok((n, _, _, _)) if n == name => return Ok(0),
             Ok(_) => {}
             Err(e) => return Err(alloc::format!("{name} not in the device table: {e}")),
         }

@@ -1,9 +1,10 @@
 //! mica's file-server logic: `MemFs`, an in-memory hierarchical file system (tmpfs) with read-only and device mounts, with no syscalls.
 //!
-//! The file server program (`src/bin/fs.rs`) keeps one [`MemFs`] and a
-//! [`proto::OpenTable`] of open files; this crate is the part that can be
-//! tested on the host. It speaks in [`Ino`]s and [`Errno`]s, so a request's
-//! failure is the reply label as it stands.
+//! [`server::FsServer`] answers the file protocol: one [`MemFs`] and a
+//! [`proto::OpenTable`] of open files, with the transport (the IPC loop of
+//! `src/bin/fs.rs`, or the kernel) behind [`server::Host`]. All of it is
+//! tested on the host. The tree speaks in [`Ino`]s and [`Errno`]s, so a
+//! request's failure is the reply label as it stands.
 //!
 //! # The tree
 //!
@@ -59,6 +60,7 @@
 
 extern crate alloc;
 
+pub mod boot;
 pub mod devfs;
 mod file;
 mod limits;
@@ -67,6 +69,9 @@ mod names;
 mod open;
 mod path;
 mod rename;
+pub mod server;
+mod server_dev;
+mod server_reply;
 mod tree;
 
 #[cfg(test)]
@@ -81,6 +86,12 @@ mod open_tests;
 mod prop_model;
 #[cfg(test)]
 mod prop_tests;
+#[cfg(test)]
+mod server_fuzz_tests;
+#[cfg(test)]
+mod server_test_rig;
+#[cfg(test)]
+mod server_tests;
 #[cfg(test)]
 mod test_util;
 #[cfg(test)]

@@ -134,10 +134,9 @@ fn insmod(
     modinfo::vermagic_ok(&info, ulib::abi::ABI_VERSION)
         .map_err(|e| (Errno::Invalid, format!("{}: {e}", info.name)))?;
     if let Some(i) = m.find(&info.name) {
-        let pid = m.modules[i].pid;
         return Err((
             Errno::Exists,
-            format!("{}: already loaded (pid {pid})", info.name),
+            format!("{}: already loaded ({})", info.name, m.modules[i].runs_as()),
         ));
     }
     if let Some(missing) = info.depends.iter().find(|d| m.find(d).is_none()) {
@@ -153,7 +152,7 @@ fn insmod(
         .map_err(|e| (Errno::Invalid, format!("{}: {e}", info.name)))?;
     let i = m.load(info, elf, path, args)?;
     let md = &m.modules[i];
-    Ok(format!("{}: loaded (pid {})", md.name, md.pid))
+    Ok(format!("{}: loaded ({})", md.name, md.runs_as()))
 }
 
 /// Loads `name` after its dependencies, with modprobe.conf's options under `params`.

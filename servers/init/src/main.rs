@@ -185,11 +185,7 @@ fn log_listings(registry: u32) {
         let Ok((name, base, len, owner)) = ulib::device::info(i) else {
             break;
         };
-        let holder = if owner == 0 {
-            String::from("free")
-        } else {
-            format!("pid {owner}")
-        };
+        let holder = owner;
         println!(
             "iomem: {base:08x}-{:08x} {name:<8} {holder}",
             base + len - 1

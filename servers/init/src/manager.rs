@@ -43,7 +43,7 @@ pub struct Module {
     pub params: String,
     /// Its image, kept for restarts.
     pub elf: Elf,
-    /// Its task id and handle (0 while held).
+    /// Its task id and handle (0 while held, and for a module built into the kernel).
     pub pid: u64,
     task: Handle,
     /// init's copy of the module's endpoint, badged MANAGER_BADGE (STOP, USAGE, CRASH).
@@ -56,6 +56,19 @@ pub struct Module {
     pub restarts: u32,
     /// Live or held.
     pub state: State,
+    /// It runs inside the kernel (the monolithic build), not as a task.
+    pub builtin: bool,
+}
+
+impl Module {
+    /// Where it runs, for messages: "pid 7", or "built into the kernel".
+    pub fn runs_as(&self) -> String {
+        if self.builtin {
+            String::from("built into the kernel")
+        } else {
+            format!("pid {}", self.pid)
+        }
+    }
 }
 
 /// Everything init manages.
@@ -135,7 +148,13 @@ impl Manager {
         let name = info.name.clone();
         let id = self.fresh_id();
         let (pid, task, manager_ep, client_ep) = self.start(&name, &elf, &params, id)?;
-        match self.wait_for(pid, Some(id), READY_TIMEOUT_NS) {
+        // A built-in module's init ran inside `builtin_start`: it is ready.
+        let builtin = task == 0;
+        let waited = match builtin {
+            true => Waited::Ready,
+            false => self.wait_for(pid, Some(id), READY_TIMEOUT_NS),
+        };
+        match waited {
             Waited::Ready => {}
             failed => {
                 if matches!(failed, Waited::TimedOut) {
@@ -151,7 +170,10 @@ impl Manager {
                 ));
             }
         }
-        println!("module {name} loaded from {source} (pid {pid}, {params:?})");
+        match builtin {
+            true => println!("module {name} started in the kernel ({params:?})"),
+            false => println!("module {name} loaded from {source} (pid {pid}, {params:?})"),
+        }
         self.modules.push(Module {
             name,
             info,
@@ -164,6 +186,7 @@ impl Manager {
             id,
             restarts: 0,
             state: State::Live,
+            builtin,
         });
         Ok(self.modules.len() - 1)
     }
@@ -176,6 +199,7 @@ impl Manager {
         params: &str,
         id: u64,
     ) -> Result<(u64, Handle, Handle, Handle), (Errno, String)> {
+        let serve_registry = name == "devreg";
         let started = ulib::module_start::start_module(&ModuleStart {
             name,
             elf: elf.bytes(),
@@ -187,9 +211,21 @@ impl Manager {
             registry_badge: id,
             archive: self.archive_region,
             // The registry's endpoint is init's own, so lookups wait across a devreg restart.
-            serve_registry: name == "devreg",
+            serve_registry,
         })
-        .map_err(|(e, what)| (Errno::from(e), format!("{name}: cannot {what}: {e}")))?;
+        .map_err(|(e, why)| (Errno::from(e), format!("{name}: {why}")))?;
+        if started.builtin && serve_registry {
+            // The kernel's registry is the one every module and client gets from now on.
+            if let Ok(h) = ulib::sys_handle_dup(
+                started.client_ep,
+                ulib::Rights::SEND
+                    .union(ulib::Rights::GRANT)
+                    .union(ulib::Rights::DUP),
+                0,
+            ) {
+                close(core::mem::replace(&mut self.registry, h));
+            }
+        }
         Ok((
             started.pid,
             started.task,
@@ -248,7 +284,10 @@ impl Manager {
         let mut report = format!("{}: removed", m.name);
         if m.state == State::Live {
             let asked = sys_call(m.manager_ep, &Msg::new(modctl::STOP, []), STOP_TIMEOUT_NS);
-            let waited = if asked.is_ok() {
+            let waited = if m.builtin {
+                // Its exit function ran inside the STOP call.
+                asked.map_or(Waited::TimedOut, |_| Waited::Exited(0, String::new()))
+            } else if asked.is_ok() {
                 self.wait_for(m.pid, None, STOP_TIMEOUT_NS)
             } else {
                 Waited::TimedOut
@@ -295,7 +334,7 @@ impl Manager {
         }
         ulib::sys_send(m.manager_ep, &Msg::new(modctl::CRASH, []), 1_000_000_000)
             .map_err(|e| (Errno::from(e), format!("{}: cannot reach it: {e}", m.name)))?;
-        Ok(format!("{}: told to crash (pid {})", m.name, m.pid))
+        Ok(format!("{}: told to crash ({})", m.name, m.runs_as()))
     }
 
     /// Module `i`'s task ended on its own: restart it after a fault (with

@@ -31,7 +31,11 @@ impl Manager {
                 used,
                 state,
                 m.restarts.to_string(),
-                m.pid.to_string(),
+                if m.builtin {
+                    String::from("-")
+                } else {
+                    m.pid.to_string()
+                },
             ]);
         }
         rows

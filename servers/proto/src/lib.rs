@@ -43,6 +43,7 @@
 //!   registry's rules.
 //! - [`initctl`]: what a shell asks of init (load, unload, list modules; stop a task).
 //! - [`modctl`]: init and a module: ready, stop, crash, usage; the module handle layout.
+//! - [`serve`]: a server's logic apart from its transport (IPC, or a direct call in the kernel).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -57,6 +58,7 @@ pub mod initctl;
 pub mod ioctl;
 pub mod modctl;
 pub mod open_table;
+pub mod serve;
 
 pub use error::Errno;
 pub use open_table::OpenTable;

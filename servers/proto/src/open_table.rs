@@ -155,6 +155,21 @@ impl<T> OpenTable<T> {
         self.iter().filter(|&(_, owner, _)| owner == badge).count()
     }
 
+    /// The use count a module manager shows: (open fds, distinct clients).
+    /// No allocation: quadratic in the open fds, which the table bounds.
+    pub fn usage(&self) -> (u64, u64) {
+        let mut fds = 0;
+        let mut clients = 0;
+        for (i, (_, badge, _)) in self.iter().enumerate() {
+            fds += 1;
+            if !self.iter().take(i).any(|(_, earlier, _)| earlier == badge) {
+                clients += 1;
+            }
+        }
+        debug_assert!(clients <= fds && fds == self.count as u64);
+        (fds, clients)
+    }
+
     /// Whether no fd is open.
     pub const fn is_empty(&self) -> bool {
         self.count == 0

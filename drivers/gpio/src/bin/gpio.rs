@@ -9,16 +9,16 @@
 #[cfg(target_os = "none")]
 mod server {
     use core::cell::RefCell;
-    use gpio::{Gpio, GpioServer, RegisterBlock};
-    use proto::file::{Reply, Request};
-    use proto::ioctl::{GpioEvent, GpioFunction, GpioPin};
-    use proto::{Errno, OpenTable};
+    use gpio::service::{DEVICE_MAJOR, DEVICE_MINOR, DEVICE_NAME};
+    use gpio::{Gpio, GpioService, RegisterBlock, UartRoute};
+    use proto::Errno;
     extern crate alloc;
 
     use alloc::format;
     use alloc::string::String;
     use alloc::vec::Vec;
     use ulib::module::{self, handles, Stop};
+    use ulib::server::Waiting;
     use ulib::{eprintln, println, Handle};
 
     ulib::entry!(main);
@@ -42,41 +42,45 @@ mod server {
     const SERVICE: Handle = handles::SERVICE;
     /// The device registry (optional: tests start the driver without one).
     const REGISTRY: Handle = handles::REGISTRY;
-    /// The name this driver registers.
-    const DEVICE_NAME: &str = "gpiochip0";
-    /// Most opens at once.
-    const MAX_OPEN: usize = 64;
 
     /// Everything the driver holds between init and exit.
     struct Driver {
-        gpio: Gpio,
-        server: GpioServer,
-        opens: OpenTable<()>,
+        /// The request handling: the block, the server state, the opens.
+        service: GpioService<Gpio>,
         /// The bank interrupts bound to the notification (none if taken).
         irqs: Vec<Handle>,
         /// Whether `gpiochip0` is in the registry (false without a registry).
         registered: bool,
+        /// Calls the service answered `Wait`, presented again after interrupts bring events.
+        waiting: Waiting,
     }
 
     fn main() -> i32 {
         module::run(gpio_init, serve, gpio_exit)
     }
 
-    /// `module_init`: claim the block, bind the event interrupts, register `gpiochip0`.
+    /// `module_init`: claim the block, route the UART pins, bind the event interrupts, register `gpiochip0`.
     fn gpio_init() -> Result<Driver, String> {
+        let route = UartRoute::from_param(module::param_str("uart")).map_err(|e| format!("{e}"))?;
         let (_claim, regs) =
             ulib::device::claim("gpio").map_err(|e| format!("cannot claim the GPIO block: {e}"))?;
         // The one MMIO constructor of this driver.
         // SAFETY: the mapping is the GPIO page, claimed exclusively above and kept for
         // good (leaked); `RegisterBlock` is laid out as the BCM2835 GPIO registers.
         let block: &'static RegisterBlock = unsafe { regs.leak_registers() };
+        let mut service = GpioService::new(Gpio::new(block));
+        gpio::route_uart_pins(service.gpio_mut(), route);
         // Pin events arrive on the bank interrupts (gpio_int[0] and [1]: lines 49 and 50).
-        let gpio = Gpio::new(block);
-        route_uart_pins(&gpio)?;
         let irqs = bind_event_interrupts();
         println!("serving GPIO (54 pins; 14-15 held for the UART, 48-53 for the SD card)");
         // Last, so clients find the device only once it is ready.
-        let registered = match ulib::registry::register(REGISTRY, SERVICE, DEVICE_NAME, 254, 0) {
+        let registered = match ulib::registry::register(
+            REGISTRY,
+            SERVICE,
+            DEVICE_NAME,
+            DEVICE_MAJOR,
+            DEVICE_MINOR,
+        ) {
             Ok((major, minor)) => {
                 println!("registered {DEVICE_NAME} ({major}, {minor})");
                 true
@@ -85,71 +89,53 @@ mod server {
             Err(e) => return Err(format!("cannot register {DEVICE_NAME}: {e}")),
         };
         Ok(Driver {
-            gpio,
-            server: GpioServer::new(),
-            opens: OpenTable::new(MAX_OPEN),
+            service,
             irqs,
             registered,
+            waiting: Waiting::new(),
         })
     }
 
-    /// Gives GPIO 14/15 to the UART the `uart=` parameter names: the console's
-    /// pins (the kernel sets ALT0 for its own boot log; the mini UART needs ALT5).
-    fn route_uart_pins(gpio: &Gpio) -> Result<(), String> {
-        let function = match module::param_str("uart").unwrap_or("pl011") {
-            "pl011" => GpioFunction::Alt0,
-            "mini" => GpioFunction::Alt5,
-            "none" => return Ok(()),
-            other => return Err(format!("parameter uart={other}: pl011, mini or none")),
-        };
-        for pin in [14, 15] {
-            let pin = GpioPin::new(pin).map_err(|e| format!("pin {pin}: {e}"))?;
-            gpio.set_function(pin, function);
-        }
-        Ok(())
-    }
-
-    /// The service loop (`ulib::server`) until the manager says STOP.
-    fn serve(driver: &mut Driver) -> Stop {
-        let driver = RefCell::new(driver);
-        ulib::server::serve(
+    /// The IPC loop (`ulib::server::serve_calls`) until the manager says STOP:
+    /// requests go to the service; the notification (the bank interrupts)
+    /// queues events, and saved calls are presented again when some came.
+    fn serve(d: &mut Driver) -> Stop {
+        let Driver {
+            service,
+            irqs,
+            waiting,
+            ..
+        } = d;
+        let service = RefCell::new(service);
+        ulib::server::serve_calls(
             SERVICE,
+            waiting,
             |_| {
-                // Queue the events for `read`/`poll`, then let the lines through again.
-                let d = &mut **driver.borrow_mut();
-                d.server.service_interrupt(&mut d.gpio);
-                for &irq in &d.irqs {
+                let progress = service.borrow_mut().on_interrupt();
+                // Let the lines through again only once the status is cleared.
+                for &irq in irqs.iter() {
                     let _ = ulib::device::irq_ack(irq);
                 }
+                progress
             },
-            |req, badge, buf| {
-                let d = &mut **driver.borrow_mut();
-                let mut events = [0u8; 256];
-                let reply = answer(
-                    req,
-                    badge,
-                    &mut d.gpio,
-                    &mut d.server,
-                    &mut d.opens,
-                    &mut events,
-                );
-                module::publish_usage(&d.opens);
-                Some(ulib::server::encode(&reply, buf))
+            |call, buf| {
+                let s = &mut **service.borrow_mut();
+                let answer = s.call(call, buf);
+                if let Some(busy) = s.refusal() {
+                    eprintln!("refused: {busy}");
+                }
+                let (open_fds, clients) = s.usage();
+                module::set_usage(open_fds, clients);
+                answer
             },
         )
     }
 
-    /// `module_exit`: disarm the pin events, let the interrupts go, leave the registry.
+    /// `module_exit`: disarm the pin events, end the waiting calls, let the interrupts go, leave the registry.
     fn gpio_exit(mut driver: Driver) {
-        let mut disarmed = 0;
-        for n in 0..gpio::regs::PIN_COUNT as u8 {
-            let Ok(pin) = GpioPin::new(n) else { continue };
-            if driver.server.armed(pin) != GpioEvent::None {
-                driver.gpio.set_event(pin, GpioEvent::None);
-                disarmed += 1;
-            }
-        }
-        driver.gpio.ack_events(driver.gpio.events_pending());
+        let disarmed = driver.service.disarm_all();
+        // An unanswered saved reply closed: the caller learns the device is gone.
+        let waiting = driver.waiting.close_all();
         for irq in driver.irqs.drain(..) {
             // Closing the handle unbinds the line.
             let _ = ulib::sys_handle_close(irq);
@@ -161,8 +147,8 @@ mod server {
             }
         }
         println!(
-            "goodbye: GPIO released ({disarmed} pin events disarmed, {} fds were open)",
-            driver.opens.count()
+            "goodbye: GPIO released ({disarmed} pin events disarmed, {} fds were open, {waiting} waiting reads ended)",
+            driver.service.opens().count()
         );
     }
 
@@ -183,63 +169,6 @@ mod server {
             eprintln!("cannot wait for GPIO events");
         }
         irqs
-    }
-
-    /// Performs one request for the client with `badge`; event records for a
-    /// `Read` go through `events`.
-    fn answer<'e>(
-        req: &Request,
-        badge: u64,
-        gpio: &mut Gpio,
-        server: &mut GpioServer,
-        opens: &mut OpenTable<()>,
-        events: &'e mut [u8; 256],
-    ) -> Reply<'e> {
-        let result = match *req {
-            Request::Read { fd, len_bytes, .. } => opens.get(fd, badge).and_then(|_| {
-                let n = server.read(&mut events[..(len_bytes as usize).min(256)])?;
-                Ok(Reply::Read { data: &events[..n] })
-            }),
-            Request::Open { .. } => opens.open(badge, ()).map(|fd| Reply::Opened { fd }),
-            Request::Release { fd } => opens.release(fd, badge).map(|()| Reply::Released),
-            Request::Ioctl { fd, cmd, arg, .. } => opens
-                .get(fd, badge)
-                .and_then(|_| server.handle_ioctl(gpio, cmd, arg))
-                .map(|value| Reply::Ioctl { value, data: &[] }),
-            Request::Poll { fd, events } => opens.get(fd, badge).map(|_| Reply::Polled {
-                revents: server.poll(events),
-            }),
-            // A device has no position to seek to.
-            Request::Seek { fd, .. } => opens.get(fd, badge).and(Err(Errno::IllegalSeek)),
-            Request::Stat { fd } => opens
-                .get(fd, badge)
-                .map(|_| Reply::Stat(chardev_stat(254, 0))),
-            Request::Write { .. } => Err(Errno::NotImplemented),
-            // A device server has no directories.
-            Request::Mkdir { .. }
-            | Request::Unlink { .. }
-            | Request::Rmdir { .. }
-            | Request::Rename { .. }
-            | Request::Readdir { .. } => Err(Errno::NotImplemented),
-        };
-        if let (Err(Errno::Busy), Some(busy)) = (&result, server.refusal()) {
-            eprintln!("refused: {busy}");
-        }
-        result.unwrap_or_else(Reply::Error)
-    }
-
-    /// What `stat` says about a character device with these numbers.
-    fn chardev_stat(major: u32, minor: u32) -> proto::file::Stat {
-        proto::file::Stat {
-            kind: proto::file::FileKind::CharDev,
-            mode: 0o660,
-            major,
-            minor,
-            size_bytes: 0,
-            atime_ns: 0,
-            mtime_ns: 0,
-            ctime_ns: 0,
-        }
     }
 }
 

@@ -82,8 +82,8 @@ pub fn dsb() {
 }
 
 /// Loads a u64 from any kernel virtual address, taking the fault if it is not
-/// mapped: the deliberate fault of the fault test kernel.
-#[cfg(feature = "ktest")]
+/// mapped: the deliberate fault of the fault test kernel and of a built-in
+/// server told to crash (the monolithic build's fault demonstration).
 #[inline(never)]
 pub fn read_u64_for_test(addr: usize) -> u64 {
     let value: u64;

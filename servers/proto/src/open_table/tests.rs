@@ -103,3 +103,16 @@ fn iteration_sees_every_open_fd() {
     }
     assert_eq!(t.get(c, ALICE), Ok(&30));
 }
+
+#[test]
+fn usage_counts_fds_and_distinct_clients() {
+    let mut t: OpenTable<()> = OpenTable::new(8);
+    assert_eq!(t.usage(), (0, 0));
+    let a = t.open(7, ()).unwrap();
+    t.open(9, ()).unwrap();
+    t.open(7, ()).unwrap();
+    t.open(1 << 63, ()).unwrap();
+    assert_eq!(t.usage(), (4, 3));
+    t.release(a, 7).unwrap();
+    assert_eq!(t.usage(), (3, 3));
+}

@@ -31,9 +31,14 @@ use ulib::{println, Handle};
 
 ulib::entry!(main);
 
-/// This build's way of reaching drivers and servers: separate tasks over IPC.
-/// The monolithic build reports the same operations as `mono`.
-pub const MODE: &str = "micro";
+/// This build's way of reaching drivers and servers: `micro` (separate tasks
+/// over IPC), or `mono` when the kernel has the servers built in.
+fn mode() -> &'static str {
+    match ulib::sys_info(ulib::InfoKind::BuiltinServers) {
+        Ok(n) if n > 0 => "mono",
+        _ => "micro",
+    }
+}
 /// The boot archive's region, as the kernel hands it to init.
 const ARCHIVE: Handle = 1;
 
@@ -171,7 +176,8 @@ fn main() -> i32 {
     }
     let plan = Plan::from_args();
     println!(
-        "bench: run mode={MODE} overhead={overhead} iterations={} warmup={} module_iterations={} module_warmup={}",
+        "bench: run mode={} overhead={overhead} iterations={} warmup={} module_iterations={} module_warmup={}",
+        mode(),
         plan.fast.iterations, plan.fast.warmup, plan.module.iterations, plan.module.warmup
     );
     println!(
@@ -182,7 +188,7 @@ fn main() -> i32 {
         archive,
         overhead,
         plan,
-        results: Results::new(MODE),
+        results: Results::new(mode()),
     };
     kernel_ops::run(&mut bench);
     server_ops::run(&mut bench);

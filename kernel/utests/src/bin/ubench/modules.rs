@@ -38,6 +38,8 @@ pub struct Module {
     stop_ep: Handle,
     /// Its endpoint, unbadged, to call it as a client.
     pub client_ep: Handle,
+    /// It runs inside the kernel (the monolithic build): ready at once, stopped within STOP.
+    pub builtin: bool,
 }
 
 /// What a module manager holds: its endpoint, the registry's, the archive.
@@ -80,7 +82,16 @@ impl Manager {
             // devreg serves the registry endpoint itself; every other module gets its own.
             serve_registry: name == "devreg",
         })
-        .map_err(|(e, what)| format!("{name}: cannot {what}: {e}"))?;
+        .map_err(|(_, why)| format!("{name}: {why}"))?;
+        if started.builtin && name == "devreg" {
+            // The kernel's registry is the one the later modules get.
+            let send = ulib::Rights::SEND
+                .union(ulib::Rights::GRANT)
+                .union(ulib::Rights::DUP);
+            if let Ok(h) = ulib::sys_handle_dup(started.client_ep, send, 0) {
+                close(core::mem::replace(&mut self.registry, h));
+            }
+        }
         Ok(Module {
             name,
             pid: started.pid,
@@ -88,12 +99,16 @@ impl Manager {
             task: started.task,
             stop_ep: started.manager_ep,
             client_ep: started.client_ep,
+            builtin: started.builtin,
         })
     }
 
     /// Waits for `m`'s READY and leaves it unanswered (the module waits in
     /// its call until [`Manager::answer_ready`]); an error if it ends first.
     pub fn wait_ready(&self, m: &Module) -> Result<(), String> {
+        if m.builtin {
+            return Ok(()); // its init ran inside builtin_start
+        }
         loop {
             let (msg, badge) =
                 sys_recv(self.ep, TIMEOUT_NS).map_err(|e| format!("{}: no READY: {e}", m.name))?;
@@ -111,7 +126,10 @@ impl Manager {
     }
 
     /// Answers the READY [`Manager::wait_ready`] received.
-    pub fn answer_ready(&self) {
+    pub fn answer_ready(&self, m: &Module) {
+        if m.builtin {
+            return; // no READY to answer
+        }
         let _ = sys_reply(&Msg::new(OK_LABEL, []));
     }
 
@@ -120,7 +138,7 @@ impl Manager {
         let m = self.start(name, elf, args)?;
         match self.wait_ready(&m) {
             Ok(()) => {
-                self.answer_ready();
+                self.answer_ready(&m);
                 Ok(m)
             }
             Err(e) => {
@@ -136,6 +154,9 @@ impl Manager {
             .map_err(|e| format!("{}: STOP: {e}", m.name))?;
         if answer.label() != OK_LABEL {
             return Err(format!("{}: STOP answered {:#x}", m.name, answer.label()));
+        }
+        if m.builtin {
+            return Ok(0); // its exit function ran inside the STOP call
         }
         loop {
             let (msg, badge) = sys_recv(self.ep, TIMEOUT_NS)

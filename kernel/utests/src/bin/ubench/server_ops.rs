@@ -195,7 +195,7 @@ fn hello(b: &mut Bench, mgr: &mut Manager) -> Result<(), String> {
             mgr.discard(m);
             return Err(e);
         }
-        mgr.answer_ready();
+        mgr.answer_ready(&m);
         let t2 = instructions();
         let stopped = mgr.stop(&m);
         let t3 = instructions();

@@ -1,29 +1,60 @@
-//! The file server's `/dev`: the device registry asked for names, numbers and driver endpoints.
+//! The file server's transport side of `/dev`: the registry probed at start-up and asked, by IPC, for what `fs::server::Host` needs.
 
-use fs::devfs::{device_ino, device_kind, device_stat};
-use fs::{DevicePath, MemFs};
-use proto::devreg::{Device, MAX_NAME_BYTES};
-use proto::file::{OpenFlags, Reply, Stat};
+use fs::server::Host;
+use fs::MemFs;
+use proto::devreg::Device;
 use proto::Errno;
-use ulib::{ipc, println, registry, sys_handle_close, Handle, Msg};
+use ulib::{ipc, println, registry, sys_handle_close, Handle, InfoKind, Msg};
 
 /// How long the start-up check waits for the registry to answer.
 const PROBE_TIMEOUT_NS: u64 = 2_000_000_000;
 
-/// Makes `/dev` if `registry` is a registry that answers (or is slow to): the handle to ask, or `None`.
-pub(crate) fn mount(fs: &mut MemFs, registry: Handle) -> Option<Handle> {
+/// Now, in ns since boot (0 if the kernel will not say).
+pub(crate) fn uptime_ns() -> u64 {
+    ulib::sys_info(InfoKind::Uptime).unwrap_or(0)
+}
+
+/// The server's host: the device registry's handle while `/dev` is mounted.
+pub(crate) struct Registry(Option<Handle>);
+
+impl Host for Registry {
+    type Handle = Handle;
+
+    fn now_ns(&mut self) -> u64 {
+        uptime_ns()
+    }
+
+    fn lookup_device(&mut self, name: &str) -> Result<Handle, Errno> {
+        let registry = self.0.ok_or(Errno::NoEntry)?;
+        registry::lookup(registry, name).map(|(_, handle)| handle)
+    }
+
+    fn for_each_device(&mut self, visit: &mut dyn FnMut(&Device)) -> Result<(), Errno> {
+        match self.0 {
+            Some(registry) => registry::for_each(registry, visit),
+            None => Ok(()),
+        }
+    }
+
+    fn close(&mut self, handle: Handle) {
+        let _ = sys_handle_close(handle);
+    }
+}
+
+/// Makes `/dev` if `registry` is a registry that answers (or is slow to): the host that asks it.
+pub(crate) fn mount(fs: &mut MemFs, registry: Handle) -> Registry {
     if let Err(e) = probe(registry) {
         println!("no device registry (handle {registry}: {e}): running without /dev");
-        return None;
+        return Registry(None);
     }
     match fs.mount_devices("/dev") {
         Ok(_) => {
             println!("/dev: the device registry's names");
-            Some(registry)
+            Registry(Some(registry))
         }
         Err(e) => {
             ulib::eprintln!("cannot make /dev: {e}");
-            None
+            Registry(None)
         }
     }
 }
@@ -45,80 +76,4 @@ fn probe(registry: Handle) -> Result<(), Errno> {
         }
         Err(e) => Err(Errno::from(e)),
     }
-}
-
-/// `/dev/NAME` opened with `PATH`: the node's stat, with the registry's numbers.
-pub(crate) fn device_node(
-    registry: Option<Handle>,
-    dev: &DevicePath,
-    flags: OpenFlags,
-) -> Result<Stat, Errno> {
-    let found = find(registry, |d| d.name.as_str() == dev.name)?;
-    dev.open_check(found.is_some(), flags)?;
-    let d = found.ok_or(Errno::NoEntry)?;
-    Ok(device_stat(d.kind, d.major, d.minor))
-}
-
-/// `/dev/NAME` opened for use: the driver's endpoint to redirect to (the registry badges it for this open).
-pub(crate) fn driver_handle(
-    registry: Option<Handle>,
-    dev: &DevicePath,
-    flags: OpenFlags,
-) -> Result<Handle, Errno> {
-    let found = match registry.map(|r| registry::lookup(r, dev.name)) {
-        Some(Ok((_, handle))) => Some(handle),
-        // A name the registry could never hold is a name it does not hold.
-        Some(Err(Errno::NoEntry | Errno::Invalid | Errno::NameTooLong)) | None => None,
-        Some(Err(e)) => return Err(e),
-    };
-    match (dev.open_check(found.is_some(), flags), found) {
-        (Ok(()), Some(handle)) => Ok(handle),
-        (result, handle) => {
-            if let Some(h) = handle {
-                let _ = sys_handle_close(h);
-            }
-            Err(result.err().unwrap_or(Errno::NoEntry))
-        }
-    }
-}
-
-/// The first registered device that `pick` accepts (none without a registry).
-fn find(
-    registry: Option<Handle>,
-    mut pick: impl FnMut(&Device) -> bool,
-) -> Result<Option<Device>, Errno> {
-    let Some(registry) = registry else {
-        return Ok(None);
-    };
-    let mut found = None;
-    registry::for_each(registry, |d| {
-        if found.is_none() && pick(d) {
-            found = Some(*d);
-        }
-    })?;
-    Ok(found)
-}
-
-/// Entry `index` of `/dev`: the registry's device at that place in its listing; its name goes through `name`.
-pub(crate) fn entry(
-    registry: Option<Handle>,
-    index: usize,
-    name: &mut [u8; MAX_NAME_BYTES],
-) -> Result<Reply<'_>, Errno> {
-    let mut seen = 0;
-    let found = find(registry, |_| {
-        seen += 1;
-        seen > index
-    })?;
-    let Some(d) = found else {
-        return Ok(Reply::End);
-    };
-    let text = d.name.as_str().as_bytes();
-    let n = text.len().min(name.len());
-    name[..n].copy_from_slice(&text[..n]);
-    Ok(Reply::Entry {
-        name: core::str::from_utf8(&name[..n]).map_err(|_| Errno::Io)?,
-        kind: device_kind(d.kind),
-        ino: device_ino(d.major, d.minor),
-    })
 }

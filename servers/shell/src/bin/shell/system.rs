@@ -146,11 +146,11 @@ pub fn iomem(ctx: &mut Ctx, args: &[&str]) -> Result<(), String> {
             break;
         };
         let holder = match owner {
-            0 => String::from("free"),
-            pid => format!(
+            ulib::device::Holder::Task(pid) => format!(
                 "{} (pid {pid})",
                 task_name(pid).unwrap_or_else(|| String::from("?"))
             ),
+            other => format!("{other}"),
         };
         outln!(
             ctx,

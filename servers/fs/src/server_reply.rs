@@ -1,19 +1,21 @@
-//! The server side of a read: its reply encoded with the fast copy (`ipc::copy_bytes`) instead of `memcpy`.
+//! Encoding the file server's replies: a read's bytes with the fast copy (`blockcopy`), every other reply with the protocol encoder.
 
-use proto::file::MAX_IO_BYTES;
+use abi::MAX_MSG_BYTES;
+use proto::file::{Reply, MAX_IO_BYTES};
 use proto::{Encoded, Errno, OK_LABEL};
 
 /// Encodes the reply to a successful read of `data` into `buf` (the IPC
 /// buffer) exactly as `proto::file::Reply::Read { data }.encode(buf)` does:
 /// label [`OK_LABEL`], word 0 the count, the bytes from the start of `buf`.
 /// A file server's reads are mostly this copy, so it takes the fast path.
+#[inline]
 pub fn encode_read_reply(data: &[u8], buf: &mut [u8]) -> Result<Encoded, Errno> {
     let n = data.len();
     if n > MAX_IO_BYTES {
         return Err(Errno::TooBig);
     }
     let dst = buf.get_mut(..n).ok_or(Errno::TooBig)?;
-    crate::ipc::copy_bytes(dst, data);
+    blockcopy::copy_bytes(dst, data);
     Ok(Encoded {
         label: OK_LABEL,
         words: [n as u64, 0, 0, 0],
@@ -22,11 +24,31 @@ pub fn encode_read_reply(data: &[u8], buf: &mut [u8]) -> Result<Encoded, Errno> 
     })
 }
 
+/// Encodes `reply` into `out` (a read with [`encode_read_reply`]); an error
+/// reply when `reply` itself cannot be encoded.
+#[inline]
+pub fn encode_reply(reply: &Reply, out: &mut [u8; MAX_MSG_BYTES]) -> Encoded {
+    let encoded = match *reply {
+        Reply::Read { data } => encode_read_reply(data, out),
+        _ => reply.encode(out),
+    };
+    match encoded.or_else(|errno| Reply::Error(errno).encode(out)) {
+        Ok(e) => e,
+        // An error reply always encodes; answer EIO by hand if it ever did not.
+        Err(_) => Encoded {
+            label: Errno::Io.code(),
+            words: [0; 4],
+            word_count: 0,
+            len_bytes: 0,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proto::file::{Op, Reply};
-    use std::vec::Vec;
+    use alloc::vec::Vec;
+    use proto::file::Op;
 
     #[test]
     fn matches_the_protocol_encoder() {
@@ -57,5 +79,15 @@ mod tests {
             encode_read_reply(&[1; 20], &mut small),
             Reply::Read { data: &[1; 20] }.encode(&mut small)
         );
+    }
+
+    #[test]
+    fn a_reply_that_cannot_encode_becomes_its_error() {
+        let mut out = [0u8; MAX_MSG_BYTES];
+        let big = [7u8; MAX_IO_BYTES + 1];
+        let e = encode_reply(&Reply::Read { data: &big }, &mut out);
+        assert_eq!((e.label, e.len_bytes), (Errno::TooBig.code(), 0));
+        let e = encode_reply(&Reply::Written { len_bytes: 5 }, &mut out);
+        assert_eq!((e.label, e.words[0]), (OK_LABEL, 5));
     }
 }

@@ -1,0 +1,158 @@
+//! The transport of built-in servers: the caller's message goes to the server's logic in the kernel, and the answer lands in the caller's registers and IPC buffer.
+
+use super::Grant;
+use crate::arena::Id;
+use crate::cap::table::{Cap, Handle};
+use crate::kstate::Kernel;
+use crate::platform::{read_frame, with_frame};
+use crate::task::State;
+use abi::{Error, MsgInfo, MAX_MSG_BYTES};
+use proto::modctl;
+use proto::serve::{Answer, Call};
+
+impl Kernel {
+    /// `call` on handle `h`, which names built-in server `id` with `badge`:
+    /// runs the server on the message and answers at once, or blocks the
+    /// caller to run the call again later ([`Answer::Wait`]). A `send` reaches
+    /// only the manager's CRASH (a built-in server answers every request).
+    pub fn builtin_call(
+        &mut self,
+        h: u64,
+        id: Id,
+        badge: u64,
+        call: bool,
+        timeout_ns: u64,
+    ) -> Result<(), Error> {
+        let (info_raw, words, frame) = {
+            let t = self.cur();
+            let x = &t.ctx.x;
+            (x[1], [x[2], x[3], x[4], x[5]], t.ipc_frame)
+        };
+        let info = MsgInfo::from_raw(info_raw).ok_or(Error::InvalidArgument)?;
+        if self.builtins.get(id).is_none() {
+            return Err(Error::PeerGone); // stopped (rmmod): the handle is stale
+        }
+        if modctl::is_manager(info.label, badge) {
+            return self.builtin_manage(id, info.label);
+        }
+        if !call {
+            return Err(Error::InvalidArgument);
+        }
+        let len = usize::from(info.len_bytes).min(MAX_MSG_BYTES);
+        let mut request = core::mem::take(&mut self.builtin_scratch);
+        request.resize(MAX_MSG_BYTES, 0); // allocates on the first call only
+        read_frame(frame, 0, &mut request[..len]);
+        let moved = match info.handle {
+            0 => None,
+            raw => Some(self.cur().handles.remove(Handle::from_raw(raw))?),
+        };
+        let grant = moved.as_ref().map(|c| Grant {
+            object: c.object,
+            badge: c.badge,
+            rights: c.rights,
+        });
+        let Some(mut service) = self.builtins.get_mut(id).and_then(|i| i.service.take()) else {
+            self.builtin_scratch = request;
+            return Err(Error::PeerGone);
+        };
+        let question = Call {
+            label: info.label,
+            words,
+            bytes: &request[..len],
+            badge,
+        };
+        let answer = with_frame(frame, |out| service.call(self, &question, grant, out));
+        if let Some(i) = self.builtins.get_mut(id) {
+            i.service = Some(service);
+        }
+        self.builtin_scratch = request;
+        match answer {
+            Answer::Reply(encoded, out_grant) => {
+                let mut out = encoded.info();
+                if let Some(g) = out_grant {
+                    out.handle = self.install(g).map(Handle::raw).unwrap_or(0);
+                }
+                let x = &mut self.cur().ctx.x;
+                x[1] = out.to_raw();
+                x[2..6].copy_from_slice(&encoded.words);
+                Ok(())
+            }
+            Answer::Wait => {
+                if let Some(cap) = moved {
+                    // Nothing happened: the handle goes back (it may get a new number).
+                    let _ = self.cur().handles.insert(cap);
+                }
+                if timeout_ns == abi::NO_WAIT {
+                    return Err(Error::WouldBlock);
+                }
+                let t = self.cur();
+                t.ctx.x[0] = h; // the syscall runs again with its own arguments
+                t.ctx.pc -= 4;
+                self.block_current(State::InKernel { server: id }, timeout_ns);
+                Ok(())
+            }
+        }
+    }
+
+    /// Puts `g` in the current task's table, holding its object.
+    fn install(&mut self, g: Grant) -> Option<Handle> {
+        let cap = Cap {
+            object: g.object,
+            rights: g.rights,
+            badge: g.badge,
+        };
+        let h = self.cur().handles.insert(cap).ok()?;
+        self.retain(g.object, g.rights);
+        Some(h)
+    }
+
+    /// The module manager's STOP, USAGE or CRASH to built-in server `id`.
+    #[inline(never)]
+    fn builtin_manage(&mut self, id: Id, label: u16) -> Result<(), Error> {
+        let mut reply = [0u64; 2];
+        match label {
+            modctl::USAGE => {
+                let usage = self
+                    .builtins
+                    .get(id)
+                    .and_then(|i| i.service.as_ref())
+                    .map_or((0, 0), |s| s.usage());
+                reply = [usage.0, usage.1];
+            }
+            modctl::STOP => self.builtin_stop(id),
+            _ => {
+                let name = self.builtins.get(id).map_or("?", |i| i.name);
+                crate::pr_emerg!("builtin: {name} told to crash");
+                // The same deliberate data abort a module takes, here at EL1: a kernel panic.
+                crate::platform::fault_in_kernel(&alloc::format!(
+                    "{name}: told to crash: faulting inside the kernel, as a bug in a built-in driver would"
+                ));
+            }
+        }
+        let x = &mut self.cur().ctx.x;
+        x[1] = MsgInfo::new(proto::OK_LABEL, 2).to_raw();
+        x[2] = reply[0];
+        x[3] = reply[1];
+        Ok(())
+    }
+
+    /// Stops built-in server `id`: its exit runs, its interrupts go, its callers learn it is gone.
+    fn builtin_stop(&mut self, id: Id) {
+        let Some(mut instance) = self.builtins.remove(id) else {
+            return;
+        };
+        if let Some(mut service) = instance.service.take() {
+            let farewell = service.stop(self);
+            crate::pr_info!("{}: {farewell}", instance.name);
+        }
+        self.release_builtin_devices(id);
+        for line in instance.irqs {
+            if let Some(b) = self.irq_bindings.get_mut(line as usize) {
+                *b = None;
+            }
+            crate::platform::set_irq_bound(line, false);
+        }
+        // Waiting callers run their call again and find the handle stale (PeerGone).
+        self.builtin_progress(id);
+    }
+}
