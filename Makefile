@@ -41,7 +41,7 @@ BENCHREPORT := $(TARGET_DIR)/debug/benchreport
 BENCH_QEMU_ARGS := -icount shift=0,sleep=off -semihosting -serial stdio -serial null -monitor none
 KERNEL_OUT := $(TARGET_DIR)/$(TARGET)/$(PROFILE)
 
-.PHONY: all help deps user kernel ktests qemu test bench bench-compare bench-images sdcard chainboot test-host test-system clippy fmt fmt-check doc gdb clean
+.PHONY: all help deps user kernel ktests qemu test test-system-monolithic bench bench-compare bench-images sdcard chainboot test-host test-system clippy fmt fmt-check doc gdb clean
 
 all: kernel
 
@@ -121,7 +121,17 @@ qemu: kernel
 	@tools/ensure-deps.sh qemu
 	$(QEMU) $(QEMU_ARGS) -serial mon:stdio -kernel $(BUILD)/kernel8.img
 
+ifeq ($(MODE),microkernel)
+# Both builds pass the same whole-system suite; the crash tests differ as they
+# must (a restarted task against a kernel panic).
+test: test-host kernel ktests test-system test-system-monolithic
+else
 test: test-host kernel ktests test-system
+endif
+
+# The whole-system suite again, on the monolithic build (in $(BUILD)/monolithic).
+test-system-monolithic:
+	$(MAKE) test-system MODE=monolithic BUILD=$(BUILD)/monolithic FIRMWARE_CACHE=$(abspath $(FIRMWARE_CACHE))
 
 # The out-of-tree module example (docs/modules.md), built as its own cargo
 # project like a module from elsewhere, then stripped into build/user/hello-ext.
@@ -149,11 +159,13 @@ bench-images: ktests
 # Benchmarks (docs/benchmarks.md): deterministic guest instruction counts (PMU event
 # 0x08) under -icount. The console goes to $(BUILD)/bench/console.txt; benchreport
 # writes bench.txt, bench.json and bench.svg beside it and prints the table.
-# Both builds, one after the other, merged into $(BUILD)/bench/compare.{txt,json,svg}.
+# Both builds, one after the other (in COMPARE_BUILD and COMPARE_BUILD/monolithic),
+# merged into COMPARE_BUILD/bench/compare.{txt,json,svg}.
+COMPARE_BUILD ?= build
 bench-compare: $(BENCHREPORT)
-	$(MAKE) bench MODE=microkernel
-	$(MAKE) bench MODE=monolithic
-	$(BENCHREPORT) merge build/bench/bench.json build/monolithic/bench/bench.json -o build/bench/compare
+	$(MAKE) bench MODE=microkernel BUILD=$(COMPARE_BUILD)
+	$(MAKE) bench MODE=monolithic BUILD=$(COMPARE_BUILD)/monolithic
+	$(BENCHREPORT) merge $(COMPARE_BUILD)/bench/bench.json $(COMPARE_BUILD)/monolithic/bench/bench.json -o $(COMPARE_BUILD)/bench/compare
 
 bench: bench-images $(BENCHREPORT)
 	@tools/ensure-deps.sh qemu
@@ -183,7 +195,7 @@ FIRMWARE_VERSION := 1.20220830+ds-1
 FIRMWARE_DEB     := raspi-firmware_$(FIRMWARE_VERSION)_all.deb
 FIRMWARE_URL     := http://deb.debian.org/debian/pool/non-free-firmware/r/raspi-firmware/$(FIRMWARE_DEB)
 FIRMWARE_SHA256  := 0094ced47a7fbb6a220ff83e7b43aa637a5d8f6802461e2e4e474597fb796f62
-FIRMWARE_CACHE   := $(BUILD)/firmware
+FIRMWARE_CACHE   ?= $(BUILD)/firmware
 FIRMWARE_TREE    := $(FIRMWARE_CACHE)/raspi-firmware_$(FIRMWARE_VERSION)
 FIRMWARE_FILES   := bootcode.bin start.elf fixup.dat
 FIRMWARE_SRC      = $(or $(FIRMWARE_DIR),$(FIRMWARE_TREE)/usr/lib/raspi-firmware)
@@ -271,7 +283,7 @@ test-host: deps
 
 test-system: kernel ktests sdcard bench-images chainboot
 	@tools/ensure-deps.sh qemu
-	MICA_BUILD_DIR=$(abspath $(BUILD)) $(CARGO) test -p systest --test '*'
+	MICA_MODE=$(MODE) MICA_BUILD_DIR=$(abspath $(BUILD)) $(CARGO) test -p systest --no-fail-fast --test '*'
 
 clippy: deps
 	$(CARGO) clippy -p abi -p blockcopy -p ksyms -p newc -p proto -p fs -p shell -p gpio -p uart -p mkimage -p kernel -p ulib -p modinfo -p benchreport -p chainload -p micaload -p systest --all-targets -- -D warnings

@@ -5,13 +5,13 @@ use std::time::Duration;
 use benchreport::json::{from_json, to_json};
 use benchreport::parse::parse_console;
 use benchreport::svg::to_svg;
-use systest::{image, BootOptions, Failure, Qemu};
+use systest::{image, monolithic, BootOptions, Failure, Qemu};
 
 /// bench-quick.img runs in a few seconds; this leaves room for a slow host.
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Every operation ubench measures in the microkernel build.
-const OPS: [&str; 26] = [
+const OPS: [&str; 28] = [
     "null_syscall",
     "ipc_round_trip_0w",
     "ipc_round_trip_4w",
@@ -38,6 +38,8 @@ const OPS: [&str; 26] = [
     "uart_write_64b",
     "insmod_hello",
     "rmmod_hello",
+    "insmod_gpio",
+    "rmmod_gpio",
 ];
 
 /// The QEMU flags of `make bench` (BENCH_QEMU_ARGS in the Makefile) that `BootOptions` has no field for.
@@ -79,8 +81,10 @@ fn the_bench_image_measures_every_operation_and_reports_well_formed_json() -> Re
         Ok(_) => return Err(qemu.fail(format!("the JSON reads back different:\n{json}"))),
         Err(e) => return Err(qemu.fail(format!("the JSON is not well-formed: {e}\n{json}"))),
     }
+    // ubench names the build it ran in: the kernel says whether it has servers built in.
+    let mode = if monolithic() { "mono" } else { "micro" };
     for op in OPS {
-        let Some(r) = report.get(op, "micro") else {
+        let Some(r) = report.get(op, mode) else {
             return Err(qemu.fail(format!("{op} was not measured")));
         };
         if r.n == 0 || !(r.min as f64 <= r.mean && r.mean <= r.max as f64) {

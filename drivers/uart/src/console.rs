@@ -241,6 +241,8 @@ fn put(uart: &dyn Uart, byte: u8) {
 }
 
 #[cfg(test)]
+mod fake;
+#[cfg(test)]
 mod fuzz_tests;
 #[cfg(test)]
 mod tests;

@@ -46,15 +46,22 @@ impl Kernel {
             0 => None,
             raw => Some(self.cur().handles.remove(Handle::from_raw(raw))?),
         };
+        let Some(mut service) = self.builtins.get_mut(id).and_then(|i| i.service.take()) else {
+            self.builtin_scratch = request;
+            return Err(Error::PeerGone);
+        };
+        let moved = match moved {
+            Some(cap) if !service.takes_handles() => {
+                self.release(cap.object, cap.rights); // no request of this server keeps one
+                None
+            }
+            other => other,
+        };
         let grant = moved.as_ref().map(|c| Grant {
             object: c.object,
             badge: c.badge,
             rights: c.rights,
         });
-        let Some(mut service) = self.builtins.get_mut(id).and_then(|i| i.service.take()) else {
-            self.builtin_scratch = request;
-            return Err(Error::PeerGone);
-        };
         let question = Call {
             label: info.label,
             words,

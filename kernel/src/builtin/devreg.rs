@@ -100,6 +100,10 @@ pub fn lookup_grant(k: &mut Kernel, g: Grant) -> Grant {
 }
 
 impl Service for Devreg {
+    fn takes_handles(&self) -> bool {
+        true // Register carries the driver's endpoint
+    }
+
     fn call(
         &mut self,
         k: &mut Kernel,

@@ -92,12 +92,9 @@ impl Service for BuiltinFs {
         &mut self,
         k: &mut Kernel,
         call: &Call,
-        handle: Option<Grant>,
+        _handle: Option<Grant>,
         out: &mut [u8; MAX_MSG_BYTES],
     ) -> Answer<Grant> {
-        if let Some(g) = handle {
-            k.release(g.object, g.rights); // no request of the file server takes one
-        }
         self.server.call(&mut KernelHost { k }, call, out)
     }
 

@@ -61,7 +61,8 @@ pub struct Grant {
 /// A server's logic as the kernel runs it.
 pub trait Service: Send {
     /// Answers one call; the reply's bytes go into `out` (the caller's IPC buffer).
-    /// `handle` is a capability the caller moved with the message.
+    /// `handle` is a capability the caller moved with the message (always
+    /// `None` unless [`Service::takes_handles`]).
     fn call(
         &mut self,
         k: &mut Kernel,
@@ -69,6 +70,11 @@ pub trait Service: Send {
         handle: Option<Grant>,
         out: &mut [u8; MAX_MSG_BYTES],
     ) -> Answer<Grant>;
+    /// Whether a request may move a capability in (the registry's Register);
+    /// for other servers the transport drops one sent anyway.
+    fn takes_handles(&self) -> bool {
+        false
+    }
     /// Interrupt `line` (one this server claimed) fired; true if waiting calls may go on.
     fn on_irq(&mut self, _k: &mut Kernel, _line: u32) -> bool {
         false

@@ -82,14 +82,11 @@ pub fn start(k: &mut Kernel, args: &str, me: Id) -> Result<(Box<dyn Service>, Ve
 impl Service for BuiltinUart {
     fn call(
         &mut self,
-        k: &mut Kernel,
+        _k: &mut Kernel,
         call: &Call,
-        handle: Option<Grant>,
+        _handle: Option<Grant>,
         out: &mut [u8; MAX_MSG_BYTES],
     ) -> Answer<Grant> {
-        if let Some(g) = handle {
-            k.release(g.object, g.rights); // no request of this driver takes one
-        }
         self.console.call(call, out)
     }
 

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! fn main() -> i32 {
-//!     ulib::module::run(init, |state| ulib::server::serve(..), exit)
+//!     ulib::module::run(init, |state| ulib::server::serve_calls(..), exit)
 //! }
 //! ```
 //!
@@ -17,7 +17,7 @@
 //! [`LOOP_FAILED_EXIT_CODE`], after `exit` too.
 //!
 //! Loops recognise the manager's messages with [`handle_manager`] (the
-//! file-protocol loop [`crate::server::serve`] does it already): STOP is
+//! file-protocol loop [`crate::server::serve_calls`] does it already): STOP is
 //! answered and ends the loop, USAGE is answered with what [`set_usage`]
 //! last published, CRASH faults on purpose. A module without a service
 //! (hello) waits in [`wait_for_stop`].
@@ -48,7 +48,7 @@ pub const CRASH_ADDRESS: usize = 0;
 
 const _: () = assert!(CRASH_ADDRESS < abi::USER_MIN);
 
-/// Why a module's service loop ended: what [`crate::server::serve`] and [`wait_for_stop`] return.
+/// Why a module's service loop ended: what [`crate::server::serve_calls`] and [`wait_for_stop`] return.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stop {
     /// The manager sent STOP and was answered: run the exit function and end.

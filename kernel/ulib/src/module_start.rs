@@ -66,10 +66,12 @@ pub fn start_module(s: &ModuleStart) -> Result<Started, (Error, String)> {
     match crate::sys_builtin_start(s.name, s.args) {
         Ok(h) => return builtin(h),
         Err((Error::NotFound, _)) => {} // not built in: a task, from its ELF
-        Err((e, why)) if why.is_empty() => {
-            return Err((e, format!("cannot start it in the kernel: {e}")))
+        Err((e, 0)) => return Err((e, format!("cannot start it in the kernel: {e}"))),
+        Err((e, why_len)) => {
+            let mut why = [0u8; 256];
+            let n = crate::ipc::read_buffer(why_len.min(why.len()) as u16, &mut why);
+            return Err((e, String::from_utf8_lossy(&why[..n]).into_owned()));
         }
-        Err((e, why)) => return Err((e, why)),
     }
     spawn_module(s).map_err(|(e, what)| (e, format!("cannot {what}: {e}")))
 }

@@ -1,80 +1,11 @@
-//! The loop every file-protocol server runs: receive, answer (or park), wake on interrupts, stop when the manager says; [`serve_calls`] for servers whose logic answers `proto::serve` calls.
+//! The loop every device server's task runs ([`serve_calls`]): receive, answer or hold the call, retry held calls after an interrupt, stop when the manager says.
 
 use crate::module::{handle_manager, Handled, Stop};
 use crate::{eprintln, ipc, sys_recv, sys_reply_recv, sys_reply_to, Handle, Msg};
 use abi::{label, FOREVER, MSG_REGS};
 use alloc::vec::Vec;
-use proto::file::{Reply, Request};
 use proto::serve::{Answer, Call};
 use proto::{Encoded, Errno};
-
-/// Encodes `reply` into the IPC buffer `buf` and the message registers; an
-/// error reply when `reply` itself cannot be encoded.
-pub fn encode(reply: &Reply, buf: &mut [u8; abi::MAX_MSG_BYTES]) -> Msg {
-    let encoded: Result<Encoded, Errno> = reply.encode(buf);
-    match encoded.or_else(|errno| Reply::Error(errno).encode(buf)) {
-        Ok(e) => Msg {
-            info: e.info(),
-            words: e.words,
-        },
-        // An error reply always encodes; answer EIO by hand if it ever did not.
-        Err(_) => Msg::new(Errno::Io.code(), []),
-    }
-}
-
-/// Serves `service` until the module manager says STOP. `on_notification(bits)`
-/// runs when the bound notification fires (an interrupt); `on_request(request,
-/// badge, buf)` answers a decoded request with the reply message (encoded into
-/// `buf`, the IPC buffer, see [`encode`]), or `None` when it parked the request
-/// with `sys_reply_save`. Requests are decoded from a copy, so a reply may be
-/// written over the buffer.
-///
-/// The manager's messages ([`handle_manager`]) never reach `on_request`: STOP
-/// is answered and returns [`Stop::Requested`], USAGE is answered from
-/// [`crate::module::set_usage`], CRASH faults. Returns [`Stop::ReceiveFailed`]
-/// when receiving fails.
-pub fn serve(
-    service: Handle,
-    mut on_notification: impl FnMut(u64),
-    mut on_request: impl FnMut(&Request, u64, &mut [u8; abi::MAX_MSG_BYTES]) -> Option<Msg>,
-) -> Stop {
-    let mut owed: Option<Msg> = None;
-    // Zeroed once, not per request: 4 KiB of stores each time otherwise.
-    let mut request_bytes = [0u8; abi::MAX_MSG_BYTES];
-    loop {
-        let received = match owed.take() {
-            Some(reply) => sys_reply_recv(service, &reply, FOREVER),
-            None => sys_recv(service, FOREVER),
-        };
-        let (msg, badge) = match received {
-            Ok(m) => m,
-            Err(e) => {
-                eprintln!("receive failed: {e}");
-                return Stop::ReceiveFailed(e);
-            }
-        };
-        if msg.label() == label::NOTIFICATION {
-            on_notification(msg.words[0]);
-            continue;
-        }
-        match handle_manager(&msg, badge) {
-            Handled::Stop => return Stop::Requested,
-            Handled::Reply(reply) => {
-                owed = Some(reply);
-                continue;
-            }
-            Handled::NotManager => {}
-        }
-        owed = ipc::with_buffer(|buf| {
-            let n = usize::from(msg.info.len_bytes).min(buf.len());
-            ipc::copy_bytes(&mut request_bytes[..n], &buf[..n]);
-            match Request::decode(msg.info.label, msg.words, &request_bytes[..n]) {
-                Ok(req) => on_request(&req, badge, buf),
-                Err(e) => Some(encode(&Reply::Error(e.errno()), buf)),
-            }
-        });
-    }
-}
 
 /// A call answered [`Answer::Wait`]: its saved reply capability and a copy of the request.
 struct SavedCall {
@@ -159,18 +90,23 @@ pub fn to_msg(encoded: &Encoded, handle: Option<Handle>) -> Msg {
     }
 }
 
-/// Serves `service` as [`serve`] does, for a server whose logic answers
-/// transport-neutral calls (`proto::serve`): `on_call(call, buf)` answers
-/// with the reply encoded into `buf` (the IPC buffer), or
-/// [`Answer::Wait`] having changed nothing.
+/// Serves `service` until the module manager says STOP, for a server whose
+/// logic answers transport-neutral calls (`proto::serve`): `on_call(call,
+/// buf)` answers with the reply encoded into `buf` (the IPC buffer), or
+/// [`Answer::Wait`] having changed nothing. Requests are copied out of the
+/// buffer first, so a reply may be written over it.
 ///
 /// A waiting call's reply capability is saved (`sys_reply_save`) with a copy
 /// of the request in `waiting`. When `on_notification(bits)` returns true
 /// (the server made progress: an interrupt brought data), every waiting call
 /// is presented to `on_call` again, oldest first, and those answered are
 /// replied to through their saved capability. If saving fails the caller
-/// gets the error at once. Manager messages and the return value are as for
-/// [`serve`]; the calls still waiting stay in `waiting`.
+/// gets the error at once. The calls still waiting stay in `waiting`.
+///
+/// The manager's messages ([`handle_manager`]) never reach `on_call`: STOP
+/// is answered and returns [`Stop::Requested`], USAGE is answered from
+/// [`crate::module::set_usage`], CRASH faults. Returns [`Stop::ReceiveFailed`]
+/// when receiving fails.
 pub fn serve_calls(
     service: Handle,
     waiting: &mut Waiting,

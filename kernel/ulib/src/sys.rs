@@ -373,33 +373,19 @@ pub fn sys_power(action: PowerAction) -> Error {
 }
 
 /// Starts the server built into the kernel as `name` with `args` (`key=value`
-/// words): a handle to it, or why not. `NotFound` means this kernel has no such
-/// server built in (the microkernel build has none); when the server's own init
-/// refused, the error is `InvalidArgument` and the text says why.
-pub fn sys_builtin_start(name: &str, args: &str) -> Result<Handle, (Error, alloc::string::String)> {
-    let a = [
-        ptr_arg(name.as_ptr()),
-        name.len() as u64,
-        ptr_arg(args.as_ptr()),
-        args.len() as u64,
-        0,
-        0,
-        0,
-    ];
-    let regs = {
-        let _claim = ipc::claim("sys_builtin_start");
-        // SAFETY: the kernel only reads the two strings, which the &strs keep alive,
-        // and writes a refusal's reason into the IPC buffer, whose guard `_claim` holds.
-        unsafe { svc(Sysnum::BuiltinStart, a) }
-    };
+/// words): a handle to it, or the error and the length of the reason the
+/// kernel put in the IPC buffer (`InvalidArgument`: the server's init refused).
+/// `NotFound`: no such server built in (the microkernel build has none).
+pub fn sys_builtin_start(name: &str, args: &str) -> Result<Handle, (Error, usize)> {
+    let (n, a) = (ptr_arg(name.as_ptr()), ptr_arg(args.as_ptr()));
+    let args = [n, name.len() as u64, a, args.len() as u64, 0, 0, 0];
+    let _claim = ipc::claim("sys_builtin_start");
+    // SAFETY: the kernel only reads the two strings, which the &strs keep alive,
+    // and writes a refusal's reason into the IPC buffer, whose guard `_claim` holds.
+    let regs = unsafe { svc(Sysnum::BuiltinStart, args) };
     match Error::check(regs[0]) {
-        Ok(()) => handle(regs[1]).map_err(|e| (e, alloc::string::String::new())),
-        Err(Error::InvalidArgument) => {
-            let mut why = [0u8; 256];
-            let n = ipc::read_buffer(regs[1].min(256) as u16, &mut why);
-            let text = core::str::from_utf8(&why[..n]).unwrap_or("(unreadable reason)");
-            Err((Error::InvalidArgument, alloc::string::String::from(text)))
-        }
-        Err(e) => Err((e, alloc::string::String::new())),
+        Ok(()) => handle(regs[1]).map_err(|e| (e, 0)),
+        Err(Error::InvalidArgument) => Err((Error::InvalidArgument, regs[1] as usize)),
+        Err(e) => Err((e, 0)),
     }
 }

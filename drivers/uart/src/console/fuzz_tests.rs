@@ -2,36 +2,9 @@
 
 extern crate std;
 
+use super::fake::FakeUart;
 use super::*;
-use crate::BaudError;
-use core::cell::RefCell;
 use proto::file::Op;
-use std::vec::Vec;
-
-/// A UART whose receive FIFO the test fills and whose output it drops.
-#[derive(Default)]
-struct FakeUart {
-    rx: RefCell<Vec<u8>>,
-}
-
-impl Uart for FakeUart {
-    fn init(&self, _clock_hz: u32, _baud: u32) -> Result<(), BaudError> {
-        Ok(())
-    }
-    fn enable_rx_interrupts(&self) {}
-    fn disable_interrupts(&self) {}
-    fn ack_interrupts(&self) {}
-    fn try_read(&self) -> Option<u8> {
-        let mut rx = self.rx.borrow_mut();
-        (!rx.is_empty()).then(|| rx.remove(0))
-    }
-    fn try_write(&self, _byte: u8) -> bool {
-        true
-    }
-    fn tx_idle(&self) -> bool {
-        true
-    }
-}
 
 /// xorshift64: a fixed, repeatable stream of test inputs.
 fn next(state: &mut u64) -> u64 {

@@ -37,12 +37,14 @@ pub fn run(b: &mut Bench) {
     let mut mgr = match Manager::new(ARCHIVE) {
         Ok(m) => m,
         Err(e) => {
-            for op in NEED_BOOT_SET.iter().chain(&["insmod_hello", "rmmod_hello"]) {
+            let cycles = CYCLES.iter().flat_map(|c| [c.insmod.0, c.rmmod.0]);
+            for op in NEED_BOOT_SET.iter().copied().chain(cycles) {
                 b.results.fail(op, &format!("no manager endpoint: {e}"));
             }
             return;
         }
     };
+    let mut loaded = Vec::new();
     match boot_set(b, &mut mgr) {
         Ok(set) => {
             let fs = set
@@ -53,12 +55,26 @@ pub fn run(b: &mut Bench) {
             files(b);
             gpio(b);
             uart(b);
+            loaded = set;
         }
         Err(e) => NEED_BOOT_SET.iter().for_each(|op| b.results.fail(op, &e)),
     }
-    if let Err(e) = hello(b, &mut mgr) {
-        b.results.fail("insmod_hello", &e);
-        b.results.fail("rmmod_hello", &e);
+    for c in &CYCLES {
+        if let Some(i) = loaded.iter().position(|m| m.name == c.name) {
+            // Loaded with the boot set: out first, so the cycles start from unloaded.
+            let m = loaded.remove(i);
+            let stopped = mgr.stop(&m);
+            mgr.forget(m);
+            if let Err(e) = stopped {
+                b.results.fail(c.insmod.0, &e);
+                b.results.fail(c.rmmod.0, &e);
+                continue;
+            }
+        }
+        if let Err(e) = load_cycles(b, &mut mgr, c) {
+            b.results.fail(c.insmod.0, &e);
+            b.results.fail(c.rmmod.0, &e);
+        }
     }
 }
 
@@ -175,20 +191,49 @@ fn uart(b: &mut Bench) {
     }
 }
 
-/// `hello` loaded (spawn to READY) and unloaded (STOP to the exit message), again and again.
-fn hello(b: &mut Bench, mgr: &mut Manager) -> Result<(), String> {
+/// A module loaded and unloaded again and again, and what its figures are called.
+struct Cycle {
+    name: &'static str,
+    /// Its `.modinfo` defaults, which init would fill in.
+    args: &'static str,
+    insmod: (&'static str, &'static str),
+    rmmod: (&'static str, &'static str),
+}
+
+/// `hello` is a task in both builds; `gpio` is built into the monolithic kernel.
+const CYCLES: [Cycle; 2] = [
+    Cycle {
+        name: "hello",
+        args: "howmany=1 whom=world",
+        insmod: ("insmod_hello", "insmod hello: handles + spawn to READY"),
+        rmmod: ("rmmod_hello", "rmmod hello: STOP to the exit message"),
+    },
+    Cycle {
+        name: "gpio",
+        args: "uart=pl011",
+        insmod: (
+            "insmod_gpio",
+            "insmod gpio: handles + start to ready (a task, or built in)",
+        ),
+        rmmod: ("rmmod_gpio", "rmmod gpio: STOP to its end"),
+    },
+];
+
+/// Module `c.name` loaded (start to ready) and unloaded (STOP to its end),
+/// again and again. A module the kernel has built in (the monolithic build)
+/// is ready when `builtin_start` returns and gone when STOP's call does.
+fn load_cycles(b: &mut Bench, mgr: &mut Manager, c: &Cycle) -> Result<(), String> {
+    let (name, args) = (c.name, c.args);
     let runs = b.plan.module;
     let elf = b
         .archive
-        .find("hello")
-        .ok_or("hello is not in the boot archive")?;
-    // Its .modinfo defaults, which init would fill in.
-    let args = "howmany=1 whom=world";
+        .find(name)
+        .ok_or(format!("{name} is not in the boot archive"))?;
     let mut load = Vec::with_capacity(runs.iterations);
     let mut unload = Vec::with_capacity(runs.iterations);
     for i in 0..runs.warmup + runs.iterations {
         let t0 = instructions();
-        let m = mgr.start("hello", elf, args)?;
+        let m = mgr.start(name, elf, args)?;
         let ready = mgr.wait_ready(&m);
         let t1 = instructions();
         if let Err(e) = ready {
@@ -202,22 +247,14 @@ fn hello(b: &mut Bench, mgr: &mut Manager) -> Result<(), String> {
         mgr.forget(m);
         match stopped? {
             0 => {}
-            code => return Err(format!("hello's exit function ended with {code}")),
+            code => return Err(format!("{name}'s exit function ended with {code}")),
         }
         if i >= runs.warmup {
             load.push(b.sample(t0, t1));
             unload.push(b.sample(t2, t3));
         }
     }
-    b.results.add(
-        "insmod_hello",
-        "insmod hello: handles + spawn to READY",
-        &load,
-    );
-    b.results.add(
-        "rmmod_hello",
-        "rmmod hello: STOP to the exit message",
-        &unload,
-    );
+    b.results.add(c.insmod.0, c.insmod.1, &load);
+    b.results.add(c.rmmod.0, c.rmmod.1, &unload);
     Ok(())
 }
