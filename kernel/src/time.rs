@@ -15,6 +15,7 @@ static TICKS: AtomicU64 = AtomicU64::new(0);
 pub fn init_clock() -> u64 {
     let freq_hz = timer::frequency_hz();
     FREQ_HZ.store(freq_hz, Ordering::Relaxed);
+    timer::allow_user_counter_reads();
     freq_hz
 }
 

@@ -104,7 +104,9 @@ pub enum InfoKind {
     FreeFrames = 0,
     /// Live tasks.
     Tasks = 1,
-    /// Nanoseconds since boot.
+    /// Nanoseconds since boot: the system counter (CNTPCT_EL0) over its
+    /// frequency (CNTFRQ_EL0). Tasks may read both registers themselves
+    /// (`ulib::sysinfo::uptime_ns`), the same clock without a syscall.
     Uptime = 2,
     /// The calling task's id.
     TaskId = 3,

@@ -1,7 +1,8 @@
 //! What the kernel tells about itself, for `dmesg`, `ps`, `slabinfo`, `meminfo` and `poweroff`.
 //!
 //! Friendly wrappers over [`crate::sys_log_read`], [`crate::sys_task_info`],
-//! [`crate::sys_slab_info`], [`crate::sys_info`] and [`crate::sys_power`].
+//! [`crate::sys_slab_info`], [`crate::sys_info`] and [`crate::sys_power`], and
+//! the clock read without a syscall ([`uptime_ns`]).
 //! An answer the kernel could not have given (an unknown state, a record that
 //! does not decode) comes back as [`Error::InvalidSyscall`].
 
@@ -10,9 +11,33 @@ use crate::sys::{sys_info, sys_log_read, sys_power, sys_slab_info, sys_task_info
 use abi::{Error, InfoKind, PowerAction, PAGE_SIZE};
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::arch::asm;
 
 pub use abi::logrec::LogRecord;
 pub use abi::TaskState;
+
+/// Nanoseconds since boot, as `sys_info(Uptime)` gives them, read from the
+/// system counter directly (the kernel lets tasks read it): no syscall.
+pub fn uptime_ns() -> u64 {
+    let (count, freq_hz): (u64, u64);
+    // SAFETY: reading CNTPCT_EL0 and CNTFRQ_EL0 has no side effects; the kernel
+    // enables both at EL0 (CNTKCTL_EL1.EL0PCTEN) before any task runs.
+    unsafe {
+        asm!(
+            "isb",
+            "mrs {c}, cntpct_el0",
+            "mrs {f}, cntfrq_el0",
+            c = out(reg) count,
+            f = out(reg) freq_hz,
+            options(nostack, nomem, preserves_flags)
+        )
+    };
+    if freq_hz == 0 {
+        return 0;
+    }
+    // The kernel's formula (`time::counter_to_ns`), so both clocks agree to the ns.
+    (u128::from(count) * 1_000_000_000 / u128::from(freq_hz)) as u64
+}
 
 /// Reads the batch of kernel log records that starts at the first one whose
 /// sequence number is `>= from_seq` (the oldest kept one if that was

@@ -122,6 +122,13 @@ fn cpu_time_grows() -> Outcome {
     }
     let after = step("task_info", task_info(me))?.cpu_ns;
     let uptime = step("uptime", sys_info(InfoKind::Uptime))?;
+    // The clock a task reads itself is the kernel's: in between two readings of it.
+    let read = ulib::sysinfo::uptime_ns();
+    let later = step("uptime", sys_info(InfoKind::Uptime))?;
+    check!(
+        uptime <= read && read <= later,
+        "the counter read {read} ns, between kernel readings {uptime} and {later}"
+    );
     check!(
         after >= before + busy_ns / 3,
         "{before} ns then {after} ns after {busy_ns} ns of spinning"

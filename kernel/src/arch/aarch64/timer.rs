@@ -2,8 +2,16 @@
 
 use aarch64_cpu::asm::barrier;
 use aarch64_cpu::registers::{
-    ReadWriteable, Readable, Writeable, CNTFRQ_EL0, CNTPCT_EL0, CNTP_CTL_EL0, CNTP_TVAL_EL0,
+    ReadWriteable, Readable, Writeable, CNTFRQ_EL0, CNTKCTL_EL1, CNTPCT_EL0, CNTP_CTL_EL0,
+    CNTP_TVAL_EL0,
 };
+
+/// Lets tasks read the counter and its frequency (CNTPCT_EL0, CNTFRQ_EL0), as
+/// Linux's vDSO lets programs: the clock then costs a task no syscall. The
+/// timer registers themselves stay the kernel's.
+pub fn allow_user_counter_reads() {
+    CNTKCTL_EL1.modify(CNTKCTL_EL1::EL0PCTEN::SET);
+}
 
 /// The counter frequency in Hz, as the firmware (or QEMU) programmed CNTFRQ_EL0.
 pub fn frequency_hz() -> u64 {
