@@ -35,8 +35,13 @@ pub fn uptime_ns() -> u64 {
     if freq_hz == 0 {
         return 0;
     }
-    // The kernel's formula (`time::counter_to_ns`), so both clocks agree to the ns.
-    (u128::from(count) * 1_000_000_000 / u128::from(freq_hz)) as u64
+    // The kernel's formula (`time::counter_to_ns`), so both clocks agree to the
+    // ns; a frequency that divides 1 GHz (62.5 MHz on the Pi 3 and in QEMU)
+    // needs no 128-bit division.
+    match 1_000_000_000 % freq_hz {
+        0 => count.wrapping_mul(1_000_000_000 / freq_hz),
+        _ => (u128::from(count) * 1_000_000_000 / u128::from(freq_hz)) as u64,
+    }
 }
 
 /// Reads the batch of kernel log records that starts at the first one whose

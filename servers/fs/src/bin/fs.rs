@@ -33,6 +33,7 @@ mod server {
     use alloc::string::String;
     use fs::server::{FsServer, ReplyBuffer};
     use fs::MemFs;
+    use proto::file::Op;
     use proto::serve::{Answer, Call};
     use proto::Errno;
     use ulib::abi::{label, FOREVER, MAX_MSG_BYTES};
@@ -177,7 +178,10 @@ mod server {
                     owed = Some(Msg::new(Errno::Io.code(), []));
                     continue;
                 };
-                module::publish_usage(self.fs.opens());
+                // Only opening and releasing change the use count init asks for.
+                if matches!(Op::from_label(call.label), Some(Op::Open | Op::Release)) {
+                    module::publish_usage(self.fs.opens());
+                }
                 let mut info = encoded.info();
                 if let Some(handle) = handle {
                     info = info.with_handle(handle);
