@@ -47,7 +47,11 @@ impl Kernel {
             raw => Some(self.cur().handles.remove(Handle::from_raw(raw))?),
         };
         let Some(mut service) = self.builtins.get_mut(id).and_then(|i| i.service.take()) else {
+            // Its own call is running (it cannot be: one core, one lock); nothing is kept.
             self.builtin_scratch = request;
+            if let Some(cap) = moved {
+                self.release(cap.object, cap.rights);
+            }
             return Err(Error::PeerGone);
         };
         let moved = match moved {
