@@ -141,7 +141,7 @@ pub fn bad_arguments(env: &Env) -> Outcome {
         fault_ep: 0,
         handles: &[],
     };
-    let cases: [(&str, Result<(), Error>, Error); 18] = [
+    let cases: [(&str, Result<(), Error>, Error); 22] = [
         (
             "unknown syscall",
             raw_num(999, [0; 7]),
@@ -231,6 +231,31 @@ pub fn bad_arguments(env: &Env) -> Outcome {
             "kill through an endpoint handle",
             sys_task_kill(ep),
             Error::WrongType,
+        ),
+        (
+            "builtin_start with a bad name pointer",
+            raw(Sysnum::BuiltinStart, [0x10, 4, 0, 0, 0, 0, 0]),
+            Error::BadAddress,
+        ),
+        (
+            "builtin_start with a kernel address for its arguments",
+            raw(
+                Sysnum::BuiltinStart,
+                [0x40_0000, 0, kernel_addr, 8, 0, 0, 0],
+            ),
+            Error::BadAddress,
+        ),
+        (
+            "builtin_start with a name over 1 KiB",
+            raw(Sysnum::BuiltinStart, [0x40_0000, 2000, 0, 0, 0, 0, 0]),
+            Error::TooLarge,
+        ),
+        (
+            "builtin_start of a server no kernel has",
+            ulib::sys_builtin_start("no-such-server", "")
+                .map(|_| ())
+                .map_err(|(e, _)| e),
+            Error::NotFound,
         ),
     ];
     for (what, got, want) in cases {
