@@ -49,11 +49,41 @@ struct Message {
     len_bytes: usize,
 }
 
+/// The task the fast path hands the CPU to, with what switching to it takes:
+/// its saved context and, if its ASID is still valid, its TTBR0 (page-table
+/// root and ASID). Read while the task was in hand, so the switch needs no
+/// second lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Next {
+    /// The task (Ready, charged as the CPU's task).
+    pub id: TaskId,
+    /// Its context, for the vectors to restore.
+    pub ctx: *const crate::task::UserContext,
+    /// Its page-table root and ASID, when the ASID's generation is current.
+    pub tables: Option<(usize, u16)>,
+}
+
+impl Next {
+    /// `to` (task `id`) as the next task to run.
+    #[inline(always)]
+    fn of(id: TaskId, to: &crate::task::Task, asid_generation: u64) -> Next {
+        let asid = to.asid.filter(|a| a.generation() == asid_generation);
+        Next {
+            id,
+            ctx: to.ctx.as_ptr(),
+            tables: match (asid, &to.space) {
+                (Some(a), Some(space)) => Some((space.root().as_usize(), a.value())),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// Tries the fast path for the current task's syscall; `Some(next)` if it was
 /// handled (the IPC is done, `next` is Ready and charged as the CPU's task)
 /// and `next` is the task to run now. `None` changes nothing.
 #[inline(always)]
-pub fn try_fast(k: &mut Kernel) -> Option<TaskId> {
+pub fn try_fast(k: &mut Kernel) -> Option<Next> {
     let me = k.current?;
     let task = k.tasks.get(me)?;
     let x = &task.ctx.x;
@@ -88,12 +118,13 @@ pub fn try_fast(k: &mut Kernel) -> Option<TaskId> {
     if call {
         fast_call(k, me, ep, &msg)
     } else {
-        fast_reply_recv(k, me, ep, &msg)
+        let caller = task.reply_to?;
+        fast_reply_recv(k, me, caller, ep, &msg)
     }
 }
 
 #[inline(always)]
-fn fast_call(k: &mut Kernel, me: TaskId, ep: crate::arena::Id, msg: &Message) -> Option<TaskId> {
+fn fast_call(k: &mut Kernel, me: TaskId, ep: crate::arena::Id, msg: &Message) -> Option<Next> {
     let endpoint = k.endpoints.get_mut(ep)?;
     // A dead endpoint has no receivers: its calls fail with PeerGone on the general path.
     let server = *endpoint.receivers.front()?;
@@ -106,23 +137,20 @@ fn fast_call(k: &mut Kernel, me: TaskId, ep: crate::arena::Id, msg: &Message) ->
     endpoint.receivers.pop_front();
     deliver(to, msg);
     to.reply_to = Some(me);
-    if !k.timeouts.is_empty() {
-        k.timeouts.remove(server);
-    }
+    let next = Next::of(server, to, k.asids.generation());
     hand_over(k, me, State::AwaitingReply { server }, server, false);
-    Some(server)
+    Some(next)
 }
 
 #[inline(always)]
 fn fast_reply_recv(
     k: &mut Kernel,
     me: TaskId,
+    caller: TaskId,
     ep: crate::arena::Id,
     msg: &Message,
-) -> Option<TaskId> {
-    let task = k.tasks.get(me)?;
-    let caller = task.reply_to?;
-    if let Some(n) = task.bound_ntfn {
+) -> Option<Next> {
+    if let Some(n) = k.tasks.get(me)?.bound_ntfn {
         if k.notifications.get(n).is_none_or(|n| n.bits != 0) {
             return None;
         }
@@ -142,11 +170,9 @@ fn fast_reply_recv(
     // Committed: nothing below can fail.
     endpoint.receivers.push_back(me);
     deliver(to, msg);
-    if !k.timeouts.is_empty() {
-        k.timeouts.remove(caller);
-    }
+    let next = Next::of(caller, to, k.asids.generation());
     hand_over(k, me, State::Receiving { ep }, caller, true);
-    Some(caller)
+    Some(next)
 }
 
 /// Writes `msg` into `to`'s registers and IPC buffer, as a receive returns it, and makes it Ready.
@@ -163,8 +189,9 @@ fn deliver(to: &mut crate::task::Task, msg: &Message) {
     to.state = State::Ready;
 }
 
-/// Blocks the caller `me` in `state` (owing no reply any more if `replied`)
-/// and charges it the CPU time up to now: the CPU goes to `next`.
+/// Blocks the caller `me` in `state` (owing no reply any more if `replied`),
+/// charges it the CPU time up to now (the CPU goes to `next`), and drops
+/// `next`'s deadline (it no longer waits).
 #[inline(always)]
 fn hand_over(k: &mut Kernel, me: TaskId, state: State, next: TaskId, replied: bool) {
     let used_counts = k.cpu_clock.hand_over(me, next, crate::platform::counter());
@@ -176,6 +203,9 @@ fn hand_over(k: &mut Kernel, me: TaskId, state: State, next: TaskId, replied: bo
         if let Some(counts) = used_counts {
             task.cpu_counts = task.cpu_counts.saturating_add(counts);
         }
+    }
+    if !k.timeouts.is_empty() {
+        k.timeouts.remove(next);
     }
     if used_counts.is_none() {
         k.account_switch(Some(next)); // the clock charged someone else: rare, not fast

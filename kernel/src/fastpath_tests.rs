@@ -71,7 +71,7 @@ fn snapshot(k: &Kernel) -> Snapshot {
 
 /// The current task's syscall down the fast path, then what `trap` does with its answer.
 fn fast(k: &mut Kernel) -> Option<TaskId> {
-    let next = try_fast(k)?;
+    let next = try_fast(k)?.id;
     k.current = Some(next);
     k.quantum.reset();
     Some(next)
@@ -201,7 +201,7 @@ fn repeated_fast_round_trips_match_the_general_path() {
 /// Asserts that the fast path declines the current syscall in `k` and changes nothing.
 fn assert_declines(k: &mut Kernel, why: &str) {
     let before = snapshot(k);
-    assert_eq!(try_fast(k), None, "{why}");
+    assert_eq!(try_fast(k).map(|n| n.id), None, "{why}");
     assert_eq!(snapshot(k), before, "{why}: declining changed state");
 }
 

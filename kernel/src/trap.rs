@@ -5,6 +5,7 @@
 
 use crate::arch::aarch64::exceptions::{enter_user, fault_address, set_user_context, Kind};
 use crate::arch::aarch64::{cpu, mmu};
+use crate::fastpath::Next;
 use crate::kstate::{with_kernel, with_kernel_masked, Kernel};
 use crate::task::TaskId;
 
@@ -18,54 +19,57 @@ pub fn from_user(kind: Kind, esr: u64) {
     if kind == Kind::Irq {
         crate::irq::handle();
     }
-    let next = with_kernel_masked(|k| {
-        if syscall {
-            if let Some(next) = crate::fastpath::try_fast(k) {
-                return direct_switch(k, next);
-            }
-        }
-        general(k, kind, esr, syscall)
-    });
+    // `call` and `reply_recv` tried the fast path already (`fast_syscall`).
+    let next = with_kernel_masked(|k| general(k, kind, esr, syscall));
     match next {
         Some(ctx) => set_user_context(ctx),
         None => idle(),
     }
 }
 
+/// The IPC fast path, entered from the vectors before any dispatch: true if
+/// it handled the current task's syscall (TPIDR_EL1 then names the context
+/// to run), false if it changed nothing and the general path must run.
+#[inline(always)]
+pub fn fast_syscall() -> bool {
+    let next = with_kernel_masked(|k| {
+        let next = crate::fastpath::try_fast(k)?;
+        Some(direct_switch(k, next))
+    });
+    match next {
+        None => false,
+        Some(Some(ctx)) => {
+            set_user_context(ctx);
+            true
+        }
+        Some(None) => idle(),
+    }
+}
+
 /// After the fast path: straight to `next` (Ready, already charged as the
 /// CPU's task) without the scheduler, unless the timer ticked meanwhile.
 #[inline(always)]
-fn direct_switch(k: &mut Kernel, next: TaskId) -> Option<*const crate::task::UserContext> {
-    k.current = Some(next);
+fn direct_switch(k: &mut Kernel, next: Next) -> Option<*const crate::task::UserContext> {
+    k.current = Some(next.id);
     k.quantum.reset();
     if k.ticks_seen != crate::time::ticks() {
         k.account_ticks();
         let next = k.pick_next()?;
         return Some(switch_to(k, next));
     }
-    debug_assert_eq!(k.cpu_clock.charged(), Some(next));
-    let generation = k.asids.generation();
-    let Some(task) = k.tasks.get_mut(next) else {
-        return Some(switch_to(k, next));
-    };
-    if k.loaded != Some(next) {
+    debug_assert_eq!(k.cpu_clock.charged(), Some(next.id));
+    if k.loaded != Some(next.id) {
         // A valid ASID: TTBR0 only. Anything else goes through the allocator.
-        match (
-            task.asid.filter(|a| a.generation() == generation),
-            &task.space,
-        ) {
-            (Some(asid), Some(space)) => {
-                mmu::load_user_tables(space.root().as_usize(), asid.value());
-            }
-            _ => return Some(switch_to(k, next)),
-        }
-        k.loaded = Some(next);
+        let Some((root, asid)) = next.tables else {
+            return Some(switch_to(k, next.id));
+        };
+        mmu::load_user_tables(root, asid);
+        k.loaded = Some(next.id);
     }
-    Some(task.ctx.as_ptr())
+    Some(next.ctx)
 }
 
 /// Everything but the fast path: the general syscall path, faults and interrupts, then the scheduler.
-#[inline(never)]
 fn general(
     k: &mut Kernel,
     kind: Kind,

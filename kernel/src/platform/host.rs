@@ -220,6 +220,11 @@ pub struct AddressSpace {
 }
 
 impl AddressSpace {
+    /// The page-table root, as the real space has one (the host has no tables: 0).
+    pub fn root(&self) -> crate::mem::PhysAddr {
+        crate::mem::PhysAddr(0)
+    }
+
     /// Pages mapped plus page-table pages, as the real space counts them.
     pub fn memory_pages(&self) -> usize {
         self.memory_pages

@@ -27,7 +27,12 @@ pub struct TrapFrame {
 pub const FRAME_BYTES: usize = core::mem::size_of::<TrapFrame>();
 const _: () = assert!(FRAME_BYTES == 18 * 16);
 
-core::arch::global_asm!(include_str!("vectors.s"), FRAME_BYTES = const FRAME_BYTES);
+core::arch::global_asm!(
+    include_str!("vectors.s"),
+    FRAME_BYTES = const FRAME_BYTES,
+    SYS_CALL = const abi::Sysnum::Call as u64,
+    SYS_REPLY_RECV = const abi::Sysnum::ReplyRecv as u64,
+);
 
 /// Which of the 16 vectors was taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +130,16 @@ extern "C" fn user_exception(vector: u64) {
         _ => Kind::SError,
     };
     crate::trap::from_user(kind, ESR_EL1.get());
+}
+
+/// Called by `vectors.s` first for a `call` or `reply_recv` from EL0 (`svc`
+/// with x8 naming one), after it saved the task's registers: the IPC fast
+/// path with no dispatch frame in front of it. Returns 1 with TPIDR_EL1
+/// naming the context to restore when it handled the syscall; 0 (nothing
+/// changed) sends the exception on to `user_exception`.
+#[no_mangle]
+extern "C" fn fast_syscall() -> u64 {
+    u64::from(crate::trap::fast_syscall())
 }
 
 /// Names the context the next return to EL0 restores (TPIDR_EL1).
