@@ -156,9 +156,8 @@ fn fast_reply_recv(
         }
     }
     let endpoint = k.endpoints.get_mut(ep)?;
-    let full = endpoint.receivers.len() == endpoint.receivers.capacity();
-    if !endpoint.senders.is_empty() || full {
-        return None; // a queued sender, or a queue that would have to grow
+    if !endpoint.senders.is_empty() || !endpoint.receivers.is_empty() {
+        return None; // a queued sender, or other receivers to queue behind
     }
     let to = k.tasks.get_mut(caller)?;
     if !matches!(to.state, State::AwaitingReply { server } if server == me) {
@@ -168,7 +167,8 @@ fn fast_reply_recv(
         return None;
     }
     // Committed: nothing below can fail.
-    endpoint.receivers.push_back(me);
+    let queued = endpoint.receivers.push_into_empty(me);
+    debug_assert!(queued, "checked empty above");
     deliver(to, msg);
     let next = Next::of(caller, to, k.asids.generation());
     hand_over(k, me, State::Receiving { ep }, caller, true);

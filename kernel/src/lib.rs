@@ -18,7 +18,7 @@ pub mod mem;
 pub mod arena;
 #[forbid(unsafe_code)]
 pub mod board;
-/// Servers built into the kernel (the monolithic build) and their `call` transport.
+#[forbid(unsafe_code)]
 pub mod builtin;
 #[forbid(unsafe_code)]
 pub mod cap;
@@ -99,3 +99,5 @@ pub mod trap;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
 pub mod umem;
+#[forbid(unsafe_code)]
+pub mod wait_queue;

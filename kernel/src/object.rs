@@ -3,6 +3,7 @@
 use crate::arena::Id;
 use crate::mem::PhysAddr;
 use crate::task::TaskId;
+use crate::wait_queue::WaitQueue;
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
@@ -61,9 +62,9 @@ pub struct Endpoint {
     /// Those of `refs` with the RECV right (nobody can receive once it is 0).
     pub recv_refs: u32,
     /// Blocked senders, oldest first.
-    pub senders: VecDeque<TaskId>,
+    pub senders: WaitQueue<TaskId>,
     /// Blocked receivers, oldest first.
-    pub receivers: VecDeque<TaskId>,
+    pub receivers: WaitQueue<TaskId>,
 }
 
 impl Endpoint {
