@@ -1,20 +1,45 @@
 //! A generational arena: kernel objects by id, with stale ids detected instead of reused silently.
 
 use alloc::vec::Vec;
+use core::num::NonZeroU64;
 
 /// Names a slot of an arena: index plus the generation it was filled in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Id {
-    index: u32,
-    generation: u32,
-}
+///
+/// One word: the generation (never 0) in the high half, the index in the
+/// low one, so an `Option<Id>` is a word too and ids compare in one
+/// instruction (the IPC fast path compares several).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(NonZeroU64);
 
 impl Id {
+    /// The id of slot `index` at `generation` (at least 1).
+    #[inline(always)]
+    fn new(index: u32, generation: u32) -> Id {
+        debug_assert!(generation != 0, "generations start at 1");
+        let raw = (u64::from(generation) << 32) | u64::from(index);
+        Id(NonZeroU64::new(raw).unwrap_or(NonZeroU64::MIN))
+    }
+
+    /// The slot.
+    #[inline(always)]
+    fn index(self) -> u32 {
+        self.0.get() as u32
+    }
+
+    /// The generation the slot was filled in.
+    #[inline(always)]
+    fn generation(self) -> u32 {
+        (self.0.get() >> 32) as u32
+    }
+
     /// The id packed in a u64 (for logs and messages).
     pub const fn raw(self) -> u64 {
-        ((self.generation as u64) << 32) | self.index as u64
+        self.0.get()
     }
 }
+
+/// A slot's first generation, and the one after `u32::MAX` (0 is never used).
+const FIRST_GENERATION: u32 = 1;
 
 struct Slot<T> {
     generation: u32,
@@ -45,10 +70,7 @@ impl<T> Arena<T> {
             debug_assert!(slot.value.is_none());
             slot.value = Some(value);
             self.live += 1;
-            return Ok(Id {
-                index,
-                generation: slot.generation,
-            });
+            return Ok(Id::new(index, slot.generation));
         }
         let Ok(index) = u32::try_from(self.slots.len()) else {
             return Err(value);
@@ -58,42 +80,42 @@ impl<T> Arena<T> {
             return Err(value);
         }
         self.slots.push(Slot {
-            generation: 0,
+            generation: FIRST_GENERATION,
             value: Some(value),
         });
         self.live += 1;
-        Ok(Id {
-            index,
-            generation: 0,
-        })
+        Ok(Id::new(index, FIRST_GENERATION))
     }
 
     /// The object `id` names, if it still exists.
     pub fn get(&self, id: Id) -> Option<&T> {
-        let slot = self.slots.get(id.index as usize)?;
-        (slot.generation == id.generation)
+        let slot = self.slots.get(id.index() as usize)?;
+        (slot.generation == id.generation())
             .then_some(slot.value.as_ref())
             .flatten()
     }
 
     /// The object `id` names, mutably.
     pub fn get_mut(&mut self, id: Id) -> Option<&mut T> {
-        let slot = self.slots.get_mut(id.index as usize)?;
-        (slot.generation == id.generation)
+        let slot = self.slots.get_mut(id.index() as usize)?;
+        (slot.generation == id.generation())
             .then_some(slot.value.as_mut())
             .flatten()
     }
 
     /// Takes the object out; its id is stale from now on.
     pub fn remove(&mut self, id: Id) -> Option<T> {
-        let slot = self.slots.get_mut(id.index as usize)?;
-        if slot.generation != id.generation {
+        let slot = self.slots.get_mut(id.index() as usize)?;
+        if slot.generation != id.generation() {
             return None;
         }
         let value = slot.value.take()?;
-        slot.generation = slot.generation.wrapping_add(1);
+        slot.generation = match slot.generation.wrapping_add(1) {
+            0 => FIRST_GENERATION,
+            g => g,
+        };
         // Cannot fail: `insert` reserved room for every slot in `free`.
-        self.free.push(id.index);
+        self.free.push(id.index());
         self.live -= 1;
         Some(value)
     }
@@ -111,15 +133,9 @@ impl<T> Arena<T> {
     /// Every live object with its id.
     pub fn iter(&self) -> impl Iterator<Item = (Id, &T)> {
         self.slots.iter().enumerate().filter_map(|(i, s)| {
-            s.value.as_ref().map(|v| {
-                (
-                    Id {
-                        index: i as u32,
-                        generation: s.generation,
-                    },
-                    v,
-                )
-            })
+            s.value
+                .as_ref()
+                .map(|v| (Id::new(i as u32, s.generation), v))
         })
     }
 }
@@ -144,6 +160,15 @@ mod tests {
         assert_eq!(a.get(y), Some(&"y"));
         assert_eq!(a.remove(x), None);
         assert_eq!(a.len(), 1);
+    }
+
+    #[test]
+    fn an_optional_id_is_one_word() {
+        assert_eq!(core::mem::size_of::<Option<Id>>(), 8);
+        let mut a = Arena::new();
+        let x = a.insert(1).unwrap();
+        assert_ne!(Some(x), None);
+        assert_eq!(x.raw() >> 32, u64::from(FIRST_GENERATION));
     }
 
     #[test]

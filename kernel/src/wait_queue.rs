@@ -7,7 +7,7 @@ use alloc::collections::TryReserveError;
 ///
 /// Invariant: `rest` is non-empty only while `first` is occupied; `first`
 /// is the oldest entry, then `rest` front to back.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct WaitQueue<T> {
     first: Option<T>,
     rest: VecDeque<T>,
@@ -89,6 +89,15 @@ impl<T: Copy + PartialEq> WaitQueue<T> {
     /// The entries, oldest first.
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.first.iter().chain(self.rest.iter())
+    }
+}
+
+impl<T> Default for WaitQueue<T> {
+    fn default() -> Self {
+        Self {
+            first: None,
+            rest: VecDeque::new(),
+        }
     }
 }
 
