@@ -33,8 +33,10 @@ pub fn from_user(kind: Kind, esr: u64) {
 #[inline(always)]
 pub fn fast_syscall() -> bool {
     let next = with_kernel_masked(|k| {
-        let next = crate::fastpath::try_fast(k)?;
-        Some(direct_switch(k, next))
+        if let Some(next) = crate::fastpath::try_fast(k) {
+            return Some(direct_switch(k, next));
+        }
+        builtin_call(k)
     });
     match next {
         None => false,
@@ -44,6 +46,37 @@ pub fn fast_syscall() -> bool {
         }
         Some(None) => idle(),
     }
+}
+
+/// A call the fast path declined, if it is on a server built into the
+/// kernel: it is answered in this syscall, and the caller goes on with no
+/// scheduler unless its call waits or a tick came (`Some(None)`: idle).
+/// `None`, with nothing changed, for anything else. Kept out of line, off the
+/// IPC fast path's code.
+#[cold]
+#[inline(never)]
+fn builtin_call(k: &mut Kernel) -> Option<Option<*const crate::task::UserContext>> {
+    if !k.try_builtin_call() {
+        return None;
+    }
+    Some(after_builtin_call(k))
+}
+
+/// After a call a built-in server answered: back to the caller if it can go
+/// on and no tick is due, else through the scheduler as the general path does.
+#[inline(always)]
+fn after_builtin_call(k: &mut Kernel) -> Option<*const crate::task::UserContext> {
+    let me = k.current?;
+    let ready = k
+        .tasks
+        .get(me)
+        .is_some_and(|t| t.state == crate::task::State::Ready);
+    if ready && k.ticks_seen == crate::time::ticks() && k.loaded == Some(me) {
+        return k.tasks.get(me).map(|t| t.ctx.as_ptr());
+    }
+    k.account_ticks();
+    let next = k.pick_next()?;
+    Some(switch_to(k, next))
 }
 
 /// After the fast path: straight to `next` (Ready, already charged as the

@@ -155,3 +155,27 @@ fn a_send_without_the_send_right_is_refused() {
     let h = grant(&mut k, client, KObj::Builtin(id), Rights::DUP, 0);
     assert_eq!(call(&mut k, client, h, 1, &[]), Err(Error::NoRights));
 }
+
+#[test]
+fn the_vectors_shortcut_takes_only_calls_on_built_in_handles() {
+    let (mut k, client, _, h) = setup();
+    load(&mut k, client, words_msg(1, &[4, 5, 6]), &[4, 5, 6]);
+    tk(&mut k, client).ctx.x[8] = abi::Sysnum::Call as u64;
+    tk(&mut k, client).ctx.x[0] = h;
+    tk(&mut k, client).ctx.x[6] = FOREVER;
+    run(&mut k, client);
+    assert!(k.try_builtin_call());
+    assert_eq!(result(&mut k, client), Ok(()));
+    assert_eq!(received(&mut k, client).1, [6, 5, 4, 7]);
+    // A send, or a call on something else, is not its to take: nothing changes.
+    tk(&mut k, client).ctx.x[8] = abi::Sysnum::Send as u64;
+    tk(&mut k, client).ctx.x[0] = h;
+    assert!(!k.try_builtin_call());
+    assert_eq!(tk(&mut k, client).ctx.x[0], h);
+    let ep = endpoint(&mut k);
+    let eh = grant(&mut k, client, KObj::Endpoint(ep), Rights::SEND, 0);
+    tk(&mut k, client).ctx.x[8] = abi::Sysnum::Call as u64;
+    tk(&mut k, client).ctx.x[0] = eh;
+    assert!(!k.try_builtin_call());
+    assert_eq!(tk(&mut k, client).ctx.x[0], eh);
+}
