@@ -15,7 +15,7 @@ use crate::cap::table::Handle;
 use crate::kstate::Kernel;
 use crate::mem::PhysAddr;
 use crate::object::KObj;
-use crate::platform::copy_frame_prefix;
+use crate::platform::{copy_frame_prefix, copy_into_frame};
 use crate::task::{State, TaskId};
 use abi::{Rights, Sysnum};
 
@@ -47,6 +47,70 @@ struct Message {
     /// The sender's IPC frame; its first `len_bytes` go to the receiver's.
     src_frame: PhysAddr,
     len_bytes: usize,
+}
+
+/// A `reply_recv_from` message: its bytes come from the sender's memory,
+/// `first` of them at physical address `at`, the rest from the start of
+/// frame `next` (the range crossed into the following page).
+struct MemoryMessage {
+    msg: Message,
+    at: PhysAddr,
+    first: usize,
+    next: Option<PhysAddr>,
+}
+
+/// What a receiver is handed: registers, and bytes from wherever they are.
+trait Payload {
+    /// Writes the message into `to`'s registers and IPC buffer, as a receive
+    /// returns it, and makes it Ready.
+    fn deliver(&self, to: &mut crate::task::Task);
+}
+
+impl Payload for Message {
+    #[inline(always)]
+    fn deliver(&self, to: &mut crate::task::Task) {
+        if self.len_bytes != 0 {
+            copy_frame_prefix(self.src_frame, to.ipc_frame, self.len_bytes);
+        }
+        deliver_registers(to, self);
+    }
+}
+
+impl Payload for MemoryMessage {
+    #[inline(always)]
+    fn deliver(&self, to: &mut crate::task::Task) {
+        copy_into_frame(to.ipc_frame, 0, self.at, self.first);
+        if let Some(next) = self.next {
+            copy_into_frame(
+                to.ipc_frame,
+                self.first,
+                next,
+                self.msg.len_bytes - self.first,
+            );
+        }
+        deliver_registers(to, &self.msg);
+    }
+}
+
+/// The bytes `[va, va + len_bytes)` of the current task's memory, if it may
+/// read them and they are Normal memory: at most two pages, found by the
+/// hardware walk over the loaded tables: (start, bytes in its page, the next
+/// page). `None` leaves it to the general path.
+#[inline(always)]
+fn memory_source(va: u64, len_bytes: usize) -> Option<(PhysAddr, usize, Option<PhysAddr>)> {
+    let va = usize::try_from(va).ok()?;
+    let end = va.checked_add(len_bytes)?;
+    if va < abi::USER_MIN || end > abi::USER_END || len_bytes == 0 {
+        return None;
+    }
+    let page = crate::mem::PAGE_SIZE;
+    let first = len_bytes.min(page - va % page);
+    let at = PhysAddr(crate::platform::user_readable_pa(va)?);
+    let next = match first < len_bytes {
+        true => Some(PhysAddr(crate::platform::user_readable_pa(va + first)?)),
+        false => None,
+    };
+    Some((at, first, next))
 }
 
 /// The task the fast path hands the CPU to, with what switching to it takes:
@@ -87,9 +151,10 @@ pub fn try_fast(k: &mut Kernel) -> Option<Next> {
     let me = k.current?;
     let task = k.tasks.get(me)?;
     let x = &task.ctx.x;
-    let call = match x[8] {
-        n if n == Sysnum::Call as u64 => true,
-        n if n == Sysnum::ReplyRecv as u64 => false,
+    let (call, from_memory) = match x[8] {
+        n if n == Sysnum::Call as u64 => (true, false),
+        n if n == Sysnum::ReplyRecv as u64 => (false, false),
+        n if n == Sysnum::ReplyRecvFrom as u64 => (false, true),
         _ => return None,
     };
     if x[6] != abi::FOREVER {
@@ -116,11 +181,35 @@ pub fn try_fast(k: &mut Kernel) -> Option<Next> {
         len_bytes,
     };
     if call {
-        fast_call(k, me, ep, &msg)
-    } else {
-        let caller = task.reply_to?;
-        fast_reply_recv(k, me, caller, ep, &msg)
+        return fast_call(k, me, ep, &msg);
     }
+    let caller = task.reply_to?;
+    if from_memory && len_bytes != 0 {
+        return fast_reply_from_memory(k, me, caller, ep, msg, x[7]);
+    }
+    fast_reply_recv(k, me, caller, ep, &msg)
+}
+
+/// `reply_recv_from` on the fast path: the bytes found in the server's memory
+/// first. Out of line and a separate copy of `fast_reply_recv`, so the
+/// register-only round trip carries none of its code.
+#[inline(never)]
+fn fast_reply_from_memory(
+    k: &mut Kernel,
+    me: TaskId,
+    caller: TaskId,
+    ep: crate::arena::Id,
+    msg: Message,
+    va: u64,
+) -> Option<Next> {
+    let (at, first, next) = memory_source(va, msg.len_bytes)?;
+    let msg = MemoryMessage {
+        msg,
+        at,
+        first,
+        next,
+    };
+    fast_reply_recv(k, me, caller, ep, &msg)
 }
 
 #[inline(always)]
@@ -135,7 +224,7 @@ fn fast_call(k: &mut Kernel, me: TaskId, ep: crate::arena::Id, msg: &Message) ->
     }
     // Committed: nothing below can fail.
     endpoint.receivers.pop_front();
-    deliver(to, msg);
+    msg.deliver(to);
     to.reply_to = Some(me);
     let next = Next::of(server, to, k.asids.generation());
     hand_over(k, me, State::AwaitingReply { server }, server, false);
@@ -143,12 +232,12 @@ fn fast_call(k: &mut Kernel, me: TaskId, ep: crate::arena::Id, msg: &Message) ->
 }
 
 #[inline(always)]
-fn fast_reply_recv(
+fn fast_reply_recv<P: Payload>(
     k: &mut Kernel,
     me: TaskId,
     caller: TaskId,
     ep: crate::arena::Id,
-    msg: &Message,
+    msg: &P,
 ) -> Option<Next> {
     if let Some(n) = k.tasks.get(me)?.bound_ntfn {
         if k.notifications.get(n).is_none_or(|n| n.bits != 0) {
@@ -169,18 +258,15 @@ fn fast_reply_recv(
     // Committed: nothing below can fail.
     let queued = endpoint.receivers.push_into_empty(me);
     debug_assert!(queued, "checked empty above");
-    deliver(to, msg);
+    msg.deliver(to);
     let next = Next::of(caller, to, k.asids.generation());
     hand_over(k, me, State::Receiving { ep }, caller, true);
     Some(next)
 }
 
-/// Writes `msg` into `to`'s registers and IPC buffer, as a receive returns it, and makes it Ready.
+/// Writes `msg`'s registers into `to`'s, as a receive returns them, and makes it Ready.
 #[inline(always)]
-fn deliver(to: &mut crate::task::Task, msg: &Message) {
-    if msg.len_bytes != 0 {
-        copy_frame_prefix(msg.src_frame, to.ipc_frame, msg.len_bytes);
-    }
+fn deliver_registers(to: &mut crate::task::Task, msg: &Message) {
     let x = &mut to.ctx.x;
     x[0] = 0;
     x[1] = msg.info_raw;

@@ -110,7 +110,32 @@ impl Kernel {
             Sysnum::SlabInfo => self.sys_slab_info(a[0]),
             Sysnum::Power => self.sys_power(a[0]),
             Sysnum::BuiltinStart => self.sys_builtin_start([a[0], a[1]], [a[2], a[3]]),
+            Sysnum::ReplyRecvFrom => {
+                self.reply_bytes_from_memory()?;
+                self.sys_reply_recv(a[0], a[6])
+            }
         }
+    }
+
+    /// `reply_recv_from` on the general path: the reply's bytes, at `x7` in the
+    /// caller's memory, are copied into its IPC buffer first (through a
+    /// kernel buffer: the range may be the IPC buffer itself).
+    fn reply_bytes_from_memory(&mut self) -> Result<(), Error> {
+        let task = self.cur();
+        let info = abi::MsgInfo::from_raw(task.ctx.x[1]).ok_or(Error::InvalidArgument)?;
+        let len = usize::from(info.len_bytes);
+        if len == 0 {
+            return Ok(());
+        }
+        let slice = UserSlice::new(task.ctx.x[7], len as u64)?;
+        let mut bytes = Vec::new();
+        bytes
+            .try_reserve_exact(len)
+            .map_err(|_| Error::OutOfMemory)?;
+        bytes.resize(len, 0);
+        slice.read(task.space.as_ref().ok_or(Error::BadAddress)?, &mut bytes)?;
+        crate::platform::write_frame(task.ipc_frame, 0, &bytes);
+        Ok(())
     }
 
     fn sys_log(&mut self, ptr: u64, len: u64, level: u64) -> Result<(), Error> {

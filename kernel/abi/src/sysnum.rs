@@ -149,11 +149,17 @@ pub enum Sysnum {
     /// build), `Busy` when it runs already, `InvalidArgument` when its init
     /// refused (the reason in the IPC buffer, `x1` bytes).
     BuiltinStart = 33,
+    /// `ReplyRecv` whose reply bytes (`len_bytes` of `x1`) come from the
+    /// caller's own memory at `x7` instead of its IPC buffer: a server
+    /// answers a read straight from where the data lives, with no copy into
+    /// its buffer first. The range must be readable by the caller; if it is
+    /// not, nothing is sent and the error is `BadAddress`.
+    ReplyRecvFrom = 34,
 }
 
 impl Sysnum {
     /// Every operation, in number order.
-    pub const ALL: [Sysnum; 34] = [
+    pub const ALL: [Sysnum; 35] = [
         Sysnum::Log,
         Sysnum::Exit,
         Sysnum::Yield,
@@ -188,6 +194,7 @@ impl Sysnum {
         Sysnum::SlabInfo,
         Sysnum::Power,
         Sysnum::BuiltinStart,
+        Sysnum::ReplyRecvFrom,
     ];
 
     /// Decodes `x8`; `None` for a number no operation has.
@@ -232,6 +239,7 @@ impl Sysnum {
             Sysnum::SlabInfo => "slab_info",
             Sysnum::Power => "power",
             Sysnum::BuiltinStart => "builtin_start",
+            Sysnum::ReplyRecvFrom => "reply_recv_from",
         }
     }
 }

@@ -44,6 +44,28 @@ pub fn read_frame(pa: PhysAddr, offset: usize, out: &mut [u8]) -> usize {
     len
 }
 
+/// Copies `len_bytes` from physical address `src` (they must lie in one
+/// frame, a task's page that the caller checked) into frame `dst` at `offset`
+/// (clipped to the frame): a reply's bytes from where the server keeps them.
+pub fn copy_into_frame(dst: PhysAddr, offset: usize, src: PhysAddr, len_bytes: usize) {
+    let (src_page, src_offset) = (PhysAddr(src.0 & !(PAGE_SIZE - 1)), src.0 % PAGE_SIZE);
+    let len = len_bytes
+        .min(PAGE_SIZE - src_offset)
+        .min(PAGE_SIZE - offset.min(PAGE_SIZE));
+    if len == 0 {
+        return;
+    }
+    if src_page == dst {
+        frame(dst).copy_within(src_offset..src_offset + len, offset);
+        return;
+    }
+    let (s, d) = (frame(src_page), frame(dst));
+    copy_bytes(
+        &mut d[offset..offset + len],
+        &s[src_offset..src_offset + len],
+    );
+}
+
 /// Copies the first `len_bytes` of frame `src` to frame `dst` (the IPC buffer copy).
 pub fn copy_frame_prefix(src: PhysAddr, dst: PhysAddr, len_bytes: usize) {
     let len = len_bytes.min(PAGE_SIZE);

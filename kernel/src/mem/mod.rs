@@ -23,7 +23,9 @@ pub mod vmalloc;
 
 pub use addr::{align_down, align_up, OutOfMemory, PhysAddr, VirtAddr, KERNEL_BASE, PAGE_SIZE};
 #[cfg(target_os = "none")]
-pub use frame_access::{copy_frame_prefix, read_frame, with_frame, write_frame, zero_frame};
+pub use frame_access::{
+    copy_frame_prefix, copy_into_frame, read_frame, with_frame, write_frame, zero_frame,
+};
 #[cfg(target_os = "none")]
 pub use setup::{init, MemInitError};
 

@@ -145,6 +145,20 @@ pub fn read_frame(pa: PhysAddr, offset: usize, out: &mut [u8]) -> usize {
     })
 }
 
+/// The host has no page tables to walk: no user address is readable (the fast
+/// path then leaves `reply_recv_from` to the general path).
+pub fn user_readable_pa(_va: usize) -> Option<usize> {
+    None
+}
+
+/// Copies `len_bytes` at physical address `src` into frame `dst` at `offset`, like `mem::copy_into_frame`.
+pub fn copy_into_frame(dst: PhysAddr, offset: usize, src: PhysAddr, len_bytes: usize) {
+    let page = PhysAddr(src.as_usize() & !(PAGE_SIZE - 1));
+    let mut bytes = alloc::vec![0u8; len_bytes];
+    let n = read_frame(page, src.as_usize() % PAGE_SIZE, &mut bytes);
+    write_frame(dst, offset, &bytes[..n]);
+}
+
 /// Unmasks a line after the kernel served it (the host has no controller to tell).
 pub fn ack_irq(_irq: u32) {}
 

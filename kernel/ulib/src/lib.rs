@@ -97,6 +97,8 @@ pub mod start;
 #[cfg(target_os = "none")]
 mod sys;
 #[cfg(target_os = "none")]
+mod sys_reply;
+#[cfg(target_os = "none")]
 pub mod sysinfo;
 #[cfg(target_os = "none")]
 pub mod task;
@@ -108,6 +110,8 @@ pub use args::{arg, args, raw_args};
 pub use msg::Msg;
 #[cfg(target_os = "none")]
 pub use sys::*;
+#[cfg(target_os = "none")]
+pub use sys_reply::sys_reply_recv_from;
 
 /// printk log levels for [`sys_log`], numbered as in Linux (0 is the most severe).
 pub mod level {

@@ -69,7 +69,7 @@ pub(crate) fn handle(raw: u64) -> Result<Handle, Error> {
 }
 
 /// A pointer as a syscall argument (the kernel checks it against our address space).
-fn ptr_arg<T>(ptr: *const T) -> u64 {
+pub(crate) fn ptr_arg<T>(ptr: *const T) -> u64 {
     ptr.expose_provenance() as u64
 }
 

@@ -32,7 +32,7 @@ use proto::file::{OpenFlags, Reply, Request, Stat, Whence, REDIRECT_LABEL};
 use proto::serve::{Answer, Call};
 use proto::{Errno, OpenTable};
 
-pub use crate::server_reply::{encode_read_reply, encode_reply};
+pub use crate::server_reply::{encode_read_reply, encode_reply, read_reply_header};
 
 /// Most open files at once, over all clients.
 pub const MAX_OPEN: usize = 256;
@@ -133,24 +133,55 @@ impl FsServer {
         call: &Call,
         out: impl ReplyBuffer,
     ) -> Answer<H::Handle> {
+        self.call_inner(host, call, out, false).0
+    }
+
+    /// [`FsServer::call`] for a transport that sends a reply's bytes from
+    /// where they lie (the kernel's `reply_recv_from`): a successful `Read`
+    /// is answered without copying the data into `out`; the reply's bytes
+    /// are the returned slice, in the tree. Anything else is as `call`.
+    #[inline]
+    pub fn call_direct<'s, H: Host>(
+        &'s mut self,
+        host: &mut H,
+        call: &Call<'s>,
+        out: impl ReplyBuffer,
+    ) -> (Answer<H::Handle>, Option<&'s [u8]>) {
+        self.call_inner(host, call, out, true)
+    }
+
+    #[inline]
+    fn call_inner<'s, H: Host>(
+        &'s mut self,
+        host: &mut H,
+        call: &Call<'s>,
+        out: impl ReplyBuffer,
+        direct: bool,
+    ) -> (Answer<H::Handle>, Option<&'s [u8]>) {
         self.fs.set_clock(host.now_ns());
         let mut handle = None;
         let answered = match Request::decode(call.label, call.words, call.bytes) {
             Ok(req) => self.answer(host, &req, call.badge, &mut handle),
             Err(e) => Err(e.errno()),
         };
+        if let (true, Ok(Reply::Read { data })) = (direct, &answered) {
+            if data.len() <= proto::file::MAX_IO_BYTES {
+                return (Answer::reply(read_reply_header(data.len())), Some(data));
+            }
+        }
         // By reference: moving a reply costs a copy of the whole enum.
         let encoded = out.with(|buf| match &answered {
             Ok(reply) => encode_reply(reply, buf),
             Err(e) => encode_reply(&Reply::Error(*e), buf),
         });
-        match handle {
+        let answer = match handle {
             Some(handle) if encoded.label != REDIRECT_LABEL => {
                 host.close(handle);
                 Answer::reply(encoded)
             }
             handle => Answer::Reply(encoded, handle),
-        }
+        };
+        (answer, None)
     }
 
     /// One decoded request of the client with `badge`: the reply; a handle it moves goes to `handle`.

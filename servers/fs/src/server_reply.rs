@@ -16,12 +16,19 @@ pub fn encode_read_reply(data: &[u8], buf: &mut [u8]) -> Result<Encoded, Errno> 
     }
     let dst = buf.get_mut(..n).ok_or(Errno::TooBig)?;
     blockcopy::copy_bytes(dst, data);
-    Ok(Encoded {
+    Ok(read_reply_header(n))
+}
+
+/// The registers of a successful read's reply of `n` bytes (at most
+/// `MAX_IO_BYTES`), the bytes themselves sent from elsewhere.
+pub fn read_reply_header(n: usize) -> Encoded {
+    debug_assert!(n <= MAX_IO_BYTES);
+    Encoded {
         label: OK_LABEL,
         words: [n as u64, 0, 0, 0],
         word_count: 1,
         len_bytes: n as u16,
-    })
+    }
 }
 
 /// Encodes `reply` into `out` (a read with [`encode_read_reply`]); an error

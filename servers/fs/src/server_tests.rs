@@ -266,3 +266,54 @@ fn an_unknown_label_is_enosys_and_a_short_request_an_error() {
     );
     assert_eq!(rig.server.opens().count(), 0);
 }
+
+#[test]
+fn a_direct_read_lends_the_files_bytes_and_copies_nothing() {
+    let mut rig = Rig::new();
+    let fd = rig.open(ALICE, "/f", RW | OpenFlags::CREATE).unwrap();
+    let data = b"straight from the tree";
+    let write = Request::Write {
+        fd,
+        offset: None,
+        data,
+    };
+    assert_eq!(rig.send(ALICE, &write), Reply::Written { len_bytes: 22 });
+    let mut bytes = [0u8; 64];
+    let read = Request::Read {
+        fd,
+        len_bytes: 6,
+        offset: Some(9),
+    };
+    let e = read.encode(&mut bytes).unwrap();
+    let call = proto::serve::Call {
+        label: e.label,
+        words: e.words,
+        bytes: &[],
+        badge: ALICE,
+    };
+    rig.out.fill(0xEE);
+    let (answer, direct) = rig.server.call_direct(&mut rig.host, &call, &mut *rig.out);
+    assert_eq!(direct, Some(&b"from t"[..]), "the bytes, in the tree");
+    let proto::serve::Answer::Reply(head, None) = answer else {
+        panic!("a read answers at once");
+    };
+    assert_eq!((head.label, head.words[0], head.len_bytes), (0, 6, 6));
+    assert!(
+        rig.out.iter().all(|&b| b == 0xEE),
+        "nothing copied into the buffer"
+    );
+    // Anything but a read is answered as `call` answers it, into the buffer.
+    let stat = Request::Stat { fd };
+    let e = stat.encode(&mut bytes).unwrap();
+    let call = proto::serve::Call {
+        label: e.label,
+        words: e.words,
+        bytes: &[],
+        badge: ALICE,
+    };
+    let (answer, direct) = rig.server.call_direct(&mut rig.host, &call, &mut *rig.out);
+    assert!(direct.is_none());
+    assert!(
+        matches!(answer, proto::serve::Answer::Reply(h, None) if h.label == 0 && h.len_bytes > 0)
+    );
+}

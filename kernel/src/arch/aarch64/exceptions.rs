@@ -32,6 +32,7 @@ core::arch::global_asm!(
     FRAME_BYTES = const FRAME_BYTES,
     SYS_CALL = const abi::Sysnum::Call as u64,
     SYS_REPLY_RECV = const abi::Sysnum::ReplyRecv as u64,
+    SYS_REPLY_RECV_FROM = const abi::Sysnum::ReplyRecvFrom as u64,
 );
 
 /// Which of the 16 vectors was taken.

@@ -50,6 +50,31 @@ pub fn load_user_tables(root: usize, asid: u16) {
     barrier::isb(barrier::SY);
 }
 
+/// The physical address that user address `va` maps to in the loaded TTBR0
+/// tables, if a task may read it there and it is Normal memory: the
+/// hardware walk (`AT S1E0R`), not a software one.
+#[inline(always)]
+pub fn user_readable_pa(va: usize) -> Option<usize> {
+    let par: u64;
+    // SAFETY: address translation reads the page tables and writes PAR_EL1
+    // only; no memory changes and no other register is touched.
+    unsafe {
+        asm!(
+            "at s1e0r, {va}",
+            "isb",
+            "mrs {par}, par_el1",
+            va = in(reg) va,
+            par = out(reg) par,
+            options(nostack, preserves_flags)
+        )
+    };
+    // F (bit 0) set: no mapping or no EL0 read access. ATTR (63:56) 0x00..0x0F is Device memory.
+    if par & 1 != 0 || par >> 60 == 0 {
+        return None;
+    }
+    Some((par & 0x0000_FFFF_FFFF_F000) as usize | (va & 0xFFF))
+}
+
 /// Stops TTBR0 walks (before the installed tables are freed).
 pub fn unload_user_tables() {
     TCR_EL1.set(TCR | TCR_EPD0);

@@ -118,7 +118,7 @@ user_entry:                             // x0 = current UserContext, x1 = vector
     ldp     x2, x3, [sp], #16           // the task's own x0 and x1
     stp     x2, x3, [x0, #(0 * 16)]
     mov     x29, xzr                    // kernel backtraces end here
-    // A call or reply_recv (svc from AArch64, x8 still the task's) tries the
+    // A call, reply_recv or reply_recv_from (svc from AArch64, x8 still the task's) tries the
     // IPC fast path before any dispatch: fast_syscall returns 1 if it did it.
     cmp     x1, #8                      // lower EL, AArch64, synchronous
     b.ne    1f
@@ -126,8 +126,10 @@ user_entry:                             // x0 = current UserContext, x1 = vector
     lsr     x2, x2, #26
     cmp     x2, #0x15                   // EC 0x15: SVC from AArch64
     b.ne    1f
+    mov     x2, #{SYS_REPLY_RECV_FROM}     // over ccmp's 5-bit immediate
     cmp     x8, #{SYS_CALL}
-    ccmp    x8, #{SYS_REPLY_RECV}, #4, ne   // Z set if either
+    ccmp    x8, #{SYS_REPLY_RECV}, #4, ne   // Z set if any of the three
+    ccmp    x8, x2, #4, ne
     b.ne    1f
     bl      fast_syscall
     cbnz    x0, return_to_user
