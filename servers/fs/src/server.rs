@@ -150,7 +150,7 @@ impl FsServer {
         self.call_inner(host, call, out, true)
     }
 
-    #[inline]
+    #[inline(always)]
     fn call_inner<'s, H: Host>(
         &'s mut self,
         host: &mut H,
