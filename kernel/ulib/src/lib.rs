@@ -95,6 +95,8 @@ pub mod server;
 #[doc(hidden)]
 pub mod start;
 #[cfg(target_os = "none")]
+mod svc_asm;
+#[cfg(target_os = "none")]
 mod sys;
 #[cfg(target_os = "none")]
 mod sys_reply;

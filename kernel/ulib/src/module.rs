@@ -224,9 +224,9 @@ mod target {
         handles, usage, ManagerRequest, Stop, CRASH_ADDRESS, INIT_FAILED_EXIT_CODE,
         READY_TIMEOUT_NS,
     };
-    use crate::{eprintln, ipc, sys_call, sys_handle_close, sys_recv, sys_reply, sys_reply_recv};
+    use crate::{eprintln, ipc, sys_call, sys_handle_close, sys_reply};
     use crate::{Error, Handle, Msg};
-    use abi::{label, FOREVER};
+    use abi::label;
     use alloc::string::String;
     use proto::devreg::{DevName, Op, Reply, Request};
     use proto::modctl::READY;
@@ -318,30 +318,17 @@ mod target {
     pub fn wait_for_stop() -> Stop {
         let mut owed: Option<Msg> = None;
         loop {
-            let received = match owed.take() {
-                Some(reply) => sys_reply_recv(handles::SERVICE, &reply, FOREVER),
-                None => sys_recv(handles::SERVICE, FOREVER),
-            };
-            let (msg, badge) = match received {
-                Ok(m) => m,
-                Err(e) => {
-                    eprintln!("receive failed: {e}");
-                    return Stop::ReceiveFailed(e);
-                }
+            let msg = match crate::server::next_request(handles::SERVICE, &mut owed, None) {
+                Ok((msg, _)) => msg,
+                Err(stop) => return stop,
             };
             if msg.label() == label::NOTIFICATION {
                 continue;
             }
-            owed = Some(match handle_manager(&msg, badge) {
-                Handled::Stop => return Stop::Requested,
-                Handled::Reply(reply) => reply,
-                Handled::NotManager => {
-                    if msg.info.handle != 0 {
-                        let _ = sys_handle_close(msg.info.handle);
-                    }
-                    Msg::new(Errno::NotImplemented.code(), [])
-                }
-            });
+            if msg.info.handle != 0 {
+                let _ = sys_handle_close(msg.info.handle);
+            }
+            owed = Some(Msg::new(Errno::NotImplemented.code(), []));
         }
     }
 

@@ -1,7 +1,7 @@
 //! The loop every device server's task runs ([`serve_calls`]): receive, answer or hold the call, retry held calls after an interrupt, stop when the manager says.
 
 use crate::module::{handle_manager, Handled, Stop};
-use crate::{eprintln, ipc, sys_recv, sys_reply_recv, sys_reply_to, Handle, Msg};
+use crate::{eprintln, ipc, sys_recv, sys_reply_recv, sys_reply_to, Error, Handle, Msg};
 use abi::{label, FOREVER, MSG_REGS};
 use alloc::vec::Vec;
 use proto::serve::{Answer, Call};
@@ -78,6 +78,39 @@ impl Waiting {
     }
 }
 
+/// One turn of a module's server loop, the part every loop shares: sends
+/// the reply `owed` from the last turn (if any) while receiving on `service`,
+/// and deals with the module manager's messages itself (STOP ends the loop,
+/// USAGE is answered on the next turn). Returns the next request (or
+/// notification) to serve, or why the loop must end. A loop that received
+/// already (`received`, from a `reply_recv_from`) passes it instead.
+#[inline(always)]
+pub fn next_request(
+    service: Handle,
+    owed: &mut Option<Msg>,
+    received: Option<Result<(Msg, u64), Error>>,
+) -> Result<(Msg, u64), Stop> {
+    let mut got = match (received, owed.take()) {
+        (Some(got), _) => got,
+        (None, Some(reply)) => sys_reply_recv(service, &reply, FOREVER),
+        (None, None) => sys_recv(service, FOREVER),
+    };
+    loop {
+        let (msg, badge) = match got {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("receive failed: {e}");
+                return Err(Stop::ReceiveFailed(e));
+            }
+        };
+        match handle_manager(&msg, badge) {
+            Handled::NotManager => return Ok((msg, badge)),
+            Handled::Stop => return Err(Stop::Requested),
+            Handled::Reply(reply) => got = sys_reply_recv(service, &reply, FOREVER),
+        }
+    }
+}
+
 /// The message for an answer's reply, moving `handle` with it if given.
 pub fn to_msg(encoded: &Encoded, handle: Option<Handle>) -> Msg {
     let msg = Msg {
@@ -117,30 +150,15 @@ pub fn serve_calls(
     // Zeroed once, not per request: 4 KiB of stores each time otherwise.
     let mut request_bytes = [0u8; abi::MAX_MSG_BYTES];
     loop {
-        let received = match owed.take() {
-            Some(reply) => sys_reply_recv(service, &reply, FOREVER),
-            None => sys_recv(service, FOREVER),
-        };
-        let (msg, badge) = match received {
-            Ok(m) => m,
-            Err(e) => {
-                eprintln!("receive failed: {e}");
-                return Stop::ReceiveFailed(e);
-            }
+        let (msg, badge) = match next_request(service, &mut owed, None) {
+            Ok(got) => got,
+            Err(stop) => return stop,
         };
         if msg.label() == label::NOTIFICATION {
             if on_notification(msg.words[0]) {
                 waiting.retry(&mut on_call);
             }
             continue;
-        }
-        match handle_manager(&msg, badge) {
-            Handled::Stop => return Stop::Requested,
-            Handled::Reply(reply) => {
-                owed = Some(reply);
-                continue;
-            }
-            Handled::NotManager => {}
         }
         let n = usize::from(msg.info.len_bytes).min(request_bytes.len());
         let answer = ipc::with_buffer(|buf| {

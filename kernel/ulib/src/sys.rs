@@ -34,25 +34,10 @@ pub(crate) unsafe fn svc(num: Sysnum, args: [u64; 7]) -> [u64; 7] {
 /// As for [`svc`], for whatever operation `num` selects.
 #[inline(always)]
 unsafe fn raw_svc(num: u64, args: [u64; 7]) -> [u64; 7] {
-    let [mut x0, mut x1, mut x2, mut x3, mut x4, mut x5, mut x6] = args;
     // The asm is not `nomem`: the compiler assumes memory may be read and written.
     // SAFETY: `svc #0` changes only x0..x6 (declared inout), never the stack; its
     // memory effects are the caller's obligation, stated above.
-    unsafe {
-        asm!(
-            "svc #0",
-            inout("x0") x0,
-            inout("x1") x1,
-            inout("x2") x2,
-            inout("x3") x3,
-            inout("x4") x4,
-            inout("x5") x5,
-            inout("x6") x6,
-            in("x8") num,
-            options(nostack),
-        );
-    }
-    [x0, x1, x2, x3, x4, x5, x6]
+    unsafe { crate::svc_asm::svc_asm!(num, args) }
 }
 
 /// The result registers after a successful call, or the error in `x0`.

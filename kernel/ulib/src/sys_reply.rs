@@ -1,9 +1,9 @@
 //! `reply_recv_from`: a server's reply whose bytes the kernel reads straight from the server's memory, not from its IPC buffer.
 
+use crate::svc_asm::svc_asm;
 use crate::sys::ptr_arg;
 use crate::{ipc, Msg};
 use abi::{Error, Handle, Sysnum};
-use core::arch::asm;
 
 /// [`crate::sys_reply_recv`] whose reply bytes are `bytes` (at most 4,096),
 /// read by the kernel from where they are instead of from the IPC buffer:
@@ -21,25 +21,17 @@ pub fn sys_reply_recv_from(
         info: msg.info.with_bytes(len),
         words: msg.words,
     };
-    let [mut x0, mut x1, mut x2, mut x3, mut x4, mut x5, mut x6] = msg.to_regs(ep, timeout_ns);
+    let args = msg.to_regs(ep, timeout_ns);
     let _claim = ipc::claim("sys_reply_recv_from");
-    // SAFETY: `svc #0` changes only x0..x6 (declared inout), never the stack.
-    // The kernel reads `bytes` (x7), which the slice keeps alive through the
-    // call, and reads and writes the IPC buffer, whose guard `_claim` holds.
-    unsafe {
-        asm!(
-            "svc #0",
-            inout("x0") x0,
-            inout("x1") x1,
-            inout("x2") x2,
-            inout("x3") x3,
-            inout("x4") x4,
-            inout("x5") x5,
-            inout("x6") x6,
-            in("x7") ptr_arg(bytes.as_ptr()),
-            in("x8") Sysnum::ReplyRecvFrom as u64,
-            options(nostack),
-        );
-    }
-    Msg::from_regs(&[x0, x1, x2, x3, x4, x5, x6])
+    // SAFETY: `svc #0` changes only x0..x6, never the stack. The kernel reads
+    // `bytes` (x7), which the slice keeps alive through the call, and reads and
+    // writes the IPC buffer, whose guard `_claim` holds.
+    let regs = unsafe {
+        svc_asm!(
+            Sysnum::ReplyRecvFrom as u64,
+            args,
+            x7 = ptr_arg(bytes.as_ptr())
+        )
+    };
+    Msg::from_regs(&regs)
 }

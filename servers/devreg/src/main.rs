@@ -29,12 +29,8 @@ mod server {
     use alloc::string::String;
     use proto::devreg::{Registry, Reply, Request};
     use proto::{Encoded, Errno};
-    use ulib::abi::FOREVER;
-    use ulib::module::{self, handles, Handled, Stop};
-    use ulib::{
-        eprintln, ipc, println, sys_handle_close, sys_handle_dup, sys_recv, sys_reply_recv, Handle,
-        Msg, Rights,
-    };
+    use ulib::module::{self, handles, Stop};
+    use ulib::{ipc, println, sys_handle_close, sys_handle_dup, Handle, Msg, Rights};
 
     ulib::entry!(main);
 
@@ -89,25 +85,10 @@ mod server {
     fn serve(d: &mut Devreg) -> Stop {
         let mut owed: Option<Msg> = None;
         loop {
-            let received = match owed.take() {
-                Some(reply) => sys_reply_recv(SERVICE, &reply, FOREVER),
-                None => sys_recv(SERVICE, FOREVER),
+            let (msg, badge) = match ulib::server::next_request(SERVICE, &mut owed, None) {
+                Ok(got) => got,
+                Err(stop) => return stop,
             };
-            let (msg, badge) = match received {
-                Ok(m) => m,
-                Err(e) => {
-                    eprintln!("receive failed: {e}");
-                    return Stop::ReceiveFailed(e);
-                }
-            };
-            match module::handle_manager(&msg, badge) {
-                Handled::Stop => return Stop::Requested,
-                Handled::Reply(reply) => {
-                    owed = Some(reply);
-                    continue;
-                }
-                Handled::NotManager => {}
-            }
             owed = Some(ipc::with_buffer(|buf| {
                 let n = usize::from(msg.info.len_bytes).min(buf.len());
                 let mut copy = [0u8; 64];

@@ -37,7 +37,8 @@ mod server {
     use proto::serve::{Answer, Call};
     use proto::Errno;
     use ulib::abi::{label, FOREVER, MAX_MSG_BYTES};
-    use ulib::module::{self, handles, Handled, Stop};
+    use ulib::module::{self, handles, Stop};
+    use ulib::server::next_request;
     use ulib::{eprintln, ipc, println, sys_handle_close, Handle, Msg};
 
     ulib::entry!(main);
@@ -140,26 +141,10 @@ mod server {
             let mut next = None;
             let mut request = [0u8; MAX_MSG_BYTES];
             loop {
-                let received = match (next.take(), owed.take()) {
-                    (Some(received), _) => received,
-                    (None, Some(reply)) => ulib::sys_reply_recv(SERVICE, &reply, FOREVER),
-                    (None, None) => ulib::sys_recv(SERVICE, FOREVER),
+                let (msg, badge) = match next_request(SERVICE, &mut owed, next.take()) {
+                    Ok(got) => got,
+                    Err(stop) => return stop,
                 };
-                let (msg, badge) = match received {
-                    Ok(m) => m,
-                    Err(e) => {
-                        eprintln!("receive failed: {e}");
-                        return Stop::ReceiveFailed(e);
-                    }
-                };
-                match module::handle_manager(&msg, badge) {
-                    Handled::Stop => return Stop::Requested,
-                    Handled::Reply(reply) => {
-                        owed = Some(reply);
-                        continue;
-                    }
-                    Handled::NotManager => {}
-                }
                 if msg.info.handle != 0 {
                     // No request carries a handle: do not keep one sent anyway.
                     let _ = sys_handle_close(msg.info.handle);
