@@ -49,68 +49,132 @@ struct Message {
     len_bytes: usize,
 }
 
-/// A `reply_recv_from` message: its bytes come from the sender's memory,
-/// `first` of them at physical address `at`, the rest from the start of
-/// frame `next` (the range crossed into the following page).
+/// A `reply_recv_from` message: its bytes come from the sender's memory.
 struct MemoryMessage {
     msg: Message,
+    from: Span,
+}
+
+/// A user range of at most two pages, as physical memory: `first` bytes at
+/// `at`, the rest from the start of frame `next` (the range crossed into the
+/// following page).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
     at: PhysAddr,
     first: usize,
     next: Option<PhysAddr>,
 }
 
+impl Span {
+    /// The user range `[va, va + len_bytes)` through the loaded tables, with
+    /// `translate` (a hardware walk: `AT S1E0R` or `AT S1E0W`) saying where
+    /// each page is, if the task may access it and it is Normal memory.
+    #[inline(always)]
+    fn of_user(va: usize, len_bytes: usize, translate: fn(usize) -> Option<usize>) -> Option<Span> {
+        let end = va.checked_add(len_bytes)?;
+        if va < abi::USER_MIN || end > abi::USER_END || len_bytes == 0 {
+            return None;
+        }
+        let page = crate::mem::PAGE_SIZE;
+        let first = len_bytes.min(page - va % page);
+        let at = PhysAddr(translate(va)?);
+        let next = match first < len_bytes {
+            true => Some(PhysAddr(translate(va + first)?)),
+            false => None,
+        };
+        Some(Span { at, first, next })
+    }
+
+    /// Where byte `offset` of the range is, and how many bytes from there lie in the same frame.
+    #[inline(always)]
+    fn locate(&self, offset: usize) -> (PhysAddr, usize) {
+        match (offset < self.first, self.next) {
+            (true, _) | (false, None) => {
+                (PhysAddr(self.at.as_usize() + offset), self.first - offset)
+            }
+            (false, Some(next)) => {
+                let into = offset - self.first;
+                (
+                    PhysAddr(next.as_usize() + into),
+                    crate::mem::PAGE_SIZE - into,
+                )
+            }
+        }
+    }
+}
+
+/// Copies `len_bytes` from span `from` to span `to`, frame piece by frame piece (at most three).
+#[inline(always)]
+fn copy_span(to: Span, from: Span, len_bytes: usize) {
+    let page = crate::mem::PAGE_SIZE;
+    let mut done = 0;
+    while done < len_bytes {
+        let (src, src_room) = from.locate(done);
+        let (dst, dst_room) = to.locate(done);
+        let n = src_room.min(dst_room).min(len_bytes - done);
+        let frame = PhysAddr(dst.as_usize() & !(page - 1));
+        copy_into_frame(frame, dst.as_usize() % page, src, n);
+        done += n;
+    }
+}
+
 /// What a receiver is handed: registers, and bytes from wherever they are.
 trait Payload {
-    /// Writes the message into `to`'s registers and IPC buffer, as a receive
-    /// returns it, and makes it Ready.
-    fn deliver(&self, to: &mut crate::task::Task);
+    /// Writes the message into `to`'s registers and IPC buffer (or its
+    /// receive window), as a receive returns it, and makes it Ready. `tables`
+    /// are `to`'s (see [`Next`]); true if this loaded them.
+    fn deliver(&self, to: &mut crate::task::Task, tables: Option<(usize, u16)>) -> bool;
 }
 
 impl Payload for Message {
     #[inline(always)]
-    fn deliver(&self, to: &mut crate::task::Task) {
+    fn deliver(&self, to: &mut crate::task::Task, _tables: Option<(usize, u16)>) -> bool {
         if self.len_bytes != 0 {
             copy_frame_prefix(self.src_frame, to.ipc_frame, self.len_bytes);
         }
         deliver_registers(to, self);
+        false
     }
 }
 
 impl Payload for MemoryMessage {
+    /// Into the caller's receive window (`x7` of its `call`) if it holds the
+    /// bytes and the caller may write it: its tables are loaded first (the
+    /// switch to it needed that anyway), so the hardware walk checks the
+    /// window. Else into its IPC buffer.
     #[inline(always)]
-    fn deliver(&self, to: &mut crate::task::Task) {
-        copy_into_frame(to.ipc_frame, 0, self.at, self.first);
-        if let Some(next) = self.next {
-            copy_into_frame(
-                to.ipc_frame,
-                self.first,
-                next,
-                self.msg.len_bytes - self.first,
-            );
+    fn deliver(&self, to: &mut crate::task::Task, tables: Option<(usize, u16)>) -> bool {
+        let len = self.msg.len_bytes;
+        let window = abi::Window::from_raw(to.ctx.x[7]).filter(|w| w.len >= len);
+        if let (Some(window), Some((root, asid))) = (window, tables) {
+            crate::platform::load_user_tables(root, asid);
+            match Span::of_user(window.va, len, crate::platform::user_writable_pa) {
+                Some(dest) => {
+                    copy_span(dest, self.from, len);
+                    deliver_registers(to, &self.msg);
+                    to.ctx.x[0] = abi::REPLY_IN_WINDOW;
+                }
+                None => self.to_ipc_buffer(to),
+            }
+            return true;
         }
-        deliver_registers(to, &self.msg);
+        self.to_ipc_buffer(to);
+        false
     }
 }
 
-/// The bytes `[va, va + len_bytes)` of the current task's memory, if it may
-/// read them and they are Normal memory: at most two pages, found by the
-/// hardware walk over the loaded tables: (start, bytes in its page, the next
-/// page). `None` leaves it to the general path.
-#[inline(always)]
-fn memory_source(va: u64, len_bytes: usize) -> Option<(PhysAddr, usize, Option<PhysAddr>)> {
-    let va = usize::try_from(va).ok()?;
-    let end = va.checked_add(len_bytes)?;
-    if va < abi::USER_MIN || end > abi::USER_END || len_bytes == 0 {
-        return None;
+impl MemoryMessage {
+    /// The bytes into `to`'s IPC buffer, as any reply's.
+    #[inline(always)]
+    fn to_ipc_buffer(&self, to: &mut crate::task::Task) {
+        let buffer = Span {
+            at: to.ipc_frame,
+            first: crate::mem::PAGE_SIZE,
+            next: None,
+        };
+        copy_span(buffer, self.from, self.msg.len_bytes);
+        deliver_registers(to, &self.msg);
     }
-    let page = crate::mem::PAGE_SIZE;
-    let first = len_bytes.min(page - va % page);
-    let at = PhysAddr(crate::platform::user_readable_pa(va)?);
-    let next = match first < len_bytes {
-        true => Some(PhysAddr(crate::platform::user_readable_pa(va + first)?)),
-        false => None,
-    };
-    Some((at, first, next))
 }
 
 /// The task the fast path hands the CPU to, with what switching to it takes:
@@ -202,14 +266,9 @@ fn fast_reply_from_memory(
     msg: Message,
     va: u64,
 ) -> Option<Next> {
-    let (at, first, next) = memory_source(va, msg.len_bytes)?;
-    let msg = MemoryMessage {
-        msg,
-        at,
-        first,
-        next,
-    };
-    fast_reply_recv(k, me, caller, ep, &msg)
+    let va = usize::try_from(va).ok()?;
+    let from = Span::of_user(va, msg.len_bytes, crate::platform::user_readable_pa)?;
+    fast_reply_recv(k, me, caller, ep, &MemoryMessage { msg, from })
 }
 
 #[inline(always)]
@@ -224,7 +283,7 @@ fn fast_call(k: &mut Kernel, me: TaskId, ep: crate::arena::Id, msg: &Message) ->
     }
     // Committed: nothing below can fail.
     endpoint.receivers.pop_front();
-    msg.deliver(to);
+    msg.deliver(to, None);
     to.reply_to = Some(me);
     let next = Next::of(server, to, k.asids.generation());
     hand_over(k, me, State::AwaitingReply { server }, server, false);
@@ -258,8 +317,10 @@ fn fast_reply_recv<P: Payload>(
     // Committed: nothing below can fail.
     let queued = endpoint.receivers.push_into_empty(me);
     debug_assert!(queued, "checked empty above");
-    msg.deliver(to);
     let next = Next::of(caller, to, k.asids.generation());
+    if msg.deliver(to, next.tables) {
+        k.loaded = Some(caller);
+    }
     hand_over(k, me, State::Receiving { ep }, caller, true);
     Some(next)
 }
@@ -308,3 +369,7 @@ fn outranks_ready(highest_ready: Option<u8>, prio: u8) -> bool {
 #[cfg(test)]
 #[path = "fastpath_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "fastpath_window_tests.rs"]
+mod window_tests;

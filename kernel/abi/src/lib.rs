@@ -15,10 +15,13 @@
 //! | `x1`     | [`MsgInfo`]             | [`MsgInfo`] of the message received  |
 //! | `x2..x5` | message words 0..3      | message words 0..3                   |
 //! | `x6`     | timeout in ns           | badge of the sender's handle         |
+//! | `x7`     | `Call`: receive [`Window`] or 0 | unchanged                    |
 //!
 //! Longer messages (up to [`MAX_MSG_BYTES`]) travel in each thread's IPC
 //! buffer, one page mapped at [`IPC_BUFFER_VA`]: the kernel copies the
 //! sender's buffer into the receiver's, bounded by [`MsgInfo::len_bytes`].
+//! A caller may name a [`Window`] for the reply's bytes instead: the kernel
+//! may write them straight there and say so with [`REPLY_IN_WINDOW`].
 //!
 //! # Endpoint lifetime
 //!
@@ -45,15 +48,18 @@ mod msg;
 mod rights;
 mod sysnum;
 mod task_state;
+mod window;
 
 pub use error::Error;
 pub use msg::{MsgInfo, MAX_HANDLES_PER_MSG, MAX_MSG_BYTES, MSG_REGS};
 pub use rights::Rights;
 pub use sysnum::Sysnum;
 pub use task_state::TaskState;
+pub use window::{Window, REPLY_IN_WINDOW};
 
 /// The ABI version ("vermagic"): a program built for another version is refused at load.
-pub const ABI_VERSION: u32 = 1;
+/// 2: `Call` reads a receive window from `x7`.
+pub const ABI_VERSION: u32 = 2;
 
 /// Bytes in a page: the unit of every mapping.
 pub const PAGE_SIZE: usize = 4096;

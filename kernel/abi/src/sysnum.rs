@@ -54,7 +54,9 @@ pub enum Sysnum {
     /// the endpoint is left (it is dead, see the crate docs), while waiting to
     /// be received if the last one goes (its holder exits, is killed or closes
     /// it), and while waiting for the reply if the server that received the
-    /// call ends or drops its saved reply.
+    /// call ends or drops its saved reply. `x7` = a receive [`crate::Window`]
+    /// for the reply's bytes, or 0: success is then `x0` = 0 (bytes in the IPC
+    /// buffer) or [`crate::REPLY_IN_WINDOW`] (bytes in the window).
     Call = 13,
     /// Sends a message on endpoint `x0` (SEND right) and waits only until it
     /// is received. `x6` = timeout. Errors as for `Call`; `PeerGone` at once

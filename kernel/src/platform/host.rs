@@ -30,6 +30,10 @@ struct Machine {
     /// Interrupt lines bound (bit n: line n) and lines that "fired".
     irq_bound: u64,
     irq_fired: u64,
+    /// The ASID of the tables "in TTBR0", which `user_*_pa` translate through.
+    loaded_asid: Option<u16>,
+    /// User pages by (ASID, page address): the frame and whether it is writable.
+    user_pages: BTreeMap<(u16, usize), (PhysAddr, bool)>,
 }
 
 impl Machine {
@@ -40,6 +44,8 @@ impl Machine {
             next_frame: FIRST_FRAME,
             irq_bound: 0,
             irq_fired: 0,
+            loaded_asid: None,
+            user_pages: BTreeMap::new(),
         }
     }
 
@@ -145,10 +151,40 @@ pub fn read_frame(pa: PhysAddr, offset: usize, out: &mut [u8]) -> usize {
     })
 }
 
-/// The host has no page tables to walk: no user address is readable (the fast
-/// path then leaves `reply_recv_from` to the general path).
-pub fn user_readable_pa(_va: usize) -> Option<usize> {
-    None
+/// The host's page tables: page `va` of the space with ASID `asid` is frame
+/// `pa`, writable or read-only (what tests of the `AT` users map).
+pub fn map_user_page(asid: u16, va: usize, pa: PhysAddr, writable: bool) {
+    with(|m| {
+        m.user_pages
+            .insert((asid, va & !(PAGE_SIZE - 1)), (pa, writable))
+    });
+}
+
+/// "Loads TTBR0": later `user_*_pa` translate through the pages mapped for `asid`.
+pub fn load_user_tables(_root: usize, asid: u16) {
+    with(|m| m.loaded_asid = Some(asid));
+}
+
+/// The ASID whose tables are loaded, if any.
+pub fn loaded_asid() -> Option<u16> {
+    with(|m| m.loaded_asid)
+}
+
+/// `AT S1E0R` on the host: `va` through the loaded tables, if mapped.
+pub fn user_readable_pa(va: usize) -> Option<usize> {
+    translate(va, false)
+}
+
+/// `AT S1E0W` on the host: `va` through the loaded tables, if mapped writable.
+pub fn user_writable_pa(va: usize) -> Option<usize> {
+    translate(va, true)
+}
+
+fn translate(va: usize, write: bool) -> Option<usize> {
+    with(|m| {
+        let (pa, writable) = *m.user_pages.get(&(m.loaded_asid?, va & !(PAGE_SIZE - 1)))?;
+        (writable || !write).then_some(pa.as_usize() + va % PAGE_SIZE)
+    })
 }
 
 /// Copies `len_bytes` at physical address `src` into frame `dst` at `offset`, like `mem::copy_into_frame`.
@@ -191,8 +227,10 @@ pub fn copy_frame_prefix(src: PhysAddr, dst: PhysAddr, len_bytes: usize) {
 /// The host's TLB has nothing to flush.
 pub fn flush_tlb_asid(_asid: u16) {}
 
-/// The host has no TTBR0 to unload.
-pub fn unload_user_tables() {}
+/// Unloads TTBR0: no user address translates until tables are loaded again.
+pub fn unload_user_tables() {
+    with(|m| m.loaded_asid = None);
+}
 
 /// A saved user context in a plain box (the target keeps it in a slab object
 /// at a stable address for TPIDR_EL1; the host only needs ownership).

@@ -267,6 +267,18 @@ fn exchange<R>(
     result
 }
 
+/// [`exchange`] whose reply bytes go to `window` (see `transport::call_into`).
+fn exchange_into<R>(
+    server: Handle,
+    req: &Request<'_>,
+    window: &mut [u8],
+    f: impl FnOnce(Reply<'_>) -> Result<R, Errno>,
+) -> Result<R, Errno> {
+    let (result, handle) = transport::call_into(server, req, window, f)?;
+    close_handle(handle);
+    result
+}
+
 /// Closes a redirect's handle (`owned`) that the open no longer needs.
 fn release_owned(server: Handle, owned: bool) {
     if owned {

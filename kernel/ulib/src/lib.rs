@@ -99,6 +99,8 @@ mod svc_asm;
 #[cfg(target_os = "none")]
 mod sys;
 #[cfg(target_os = "none")]
+mod sys_call_into;
+#[cfg(target_os = "none")]
 mod sys_reply;
 #[cfg(target_os = "none")]
 pub mod sysinfo;
@@ -112,6 +114,8 @@ pub use args::{arg, args, raw_args};
 pub use msg::Msg;
 #[cfg(target_os = "none")]
 pub use sys::*;
+#[cfg(target_os = "none")]
+pub use sys_call_into::{sys_call_into, Landed};
 #[cfg(target_os = "none")]
 pub use sys_reply::sys_reply_recv_from;
 

@@ -3,7 +3,8 @@
 //! Each stub puts the number in `x8` and the arguments in `x0..x6`, traps
 //! with `svc #0`, and decodes `x0` (the [`Error`] code) and the results in
 //! `x1..x6`. The asm declares `x0..x6` as clobbered and nothing else: the
-//! kernel preserves every other register (`x7` included). Stubs that let the
+//! kernel preserves every other register (`x7` included). `Call` also reads
+//! `x7`, a receive window: 0 in [`sys_call`], a slice in [`crate::sys_call_into`]. Stubs that let the
 //! kernel read or write the IPC buffer hold its guard while they run (see
 //! [`crate::ipc`]).
 
@@ -203,9 +204,11 @@ pub fn sys_handle_close(h: Handle) -> Result<(), Error> {
 #[inline]
 pub fn sys_call(ep: Handle, msg: &Msg, timeout_ns: u64) -> Result<Msg, Error> {
     let _claim = ipc::claim("sys_call");
-    // SAFETY: no pointer arguments; the kernel reads and writes the IPC buffer,
-    // whose guard `_claim` holds, so no Rust reference to it is live.
-    let regs = unsafe { svc(Sysnum::Call, msg.to_regs(ep, timeout_ns)) };
+    let args = msg.to_regs(ep, timeout_ns);
+    // SAFETY: no receive window (x7 = 0), so no pointer arguments; the kernel
+    // reads and writes the IPC buffer, whose guard `_claim` holds, so no Rust
+    // reference to it is live.
+    let regs = unsafe { crate::svc_asm::svc_asm!(Sysnum::Call as u64, args, x7 = 0u64) };
     Msg::from_regs(&regs).map(|(reply, _)| reply)
 }
 
@@ -300,8 +303,9 @@ pub fn sys_task_kill(task: Handle) -> Result<(), Error> {
 /// uses (see [`sys_unmap`]). An `Exit` through here does not return.
 pub unsafe fn syscall_raw(num: u64, args: [u64; 7]) -> [u64; 7] {
     let _claim = ipc::claim("syscall_raw");
-    // SAFETY: the IPC buffer guard is held; the rest is the caller's contract.
-    unsafe { raw_svc(num, args) }
+    // SAFETY: the IPC buffer guard is held; x7 = 0 names no receive window for
+    // a `Call`; the rest is the caller's contract.
+    unsafe { crate::svc_asm::svc_asm!(num, args, x7 = 0u64) }
 }
 
 /// Moves the reply owed to the last caller into a handle, to answer later

@@ -68,7 +68,33 @@ pub fn user_readable_pa(va: usize) -> Option<usize> {
             options(nostack, preserves_flags)
         )
     };
-    // F (bit 0) set: no mapping or no EL0 read access. ATTR (63:56) 0x00..0x0F is Device memory.
+    normal_pa(par, va)
+}
+
+/// [`user_readable_pa`] for writing: `AT S1E0W`, so a page the task may
+/// only read (or not reach at all) gives `None`.
+#[inline(always)]
+pub fn user_writable_pa(va: usize) -> Option<usize> {
+    let par: u64;
+    // SAFETY: as in `user_readable_pa`: the walk changes only PAR_EL1.
+    unsafe {
+        asm!(
+            "at s1e0w, {va}",
+            "isb",
+            "mrs {par}, par_el1",
+            va = in(reg) va,
+            par = out(reg) par,
+            options(nostack, preserves_flags)
+        )
+    };
+    normal_pa(par, va)
+}
+
+/// The physical address an `AT` result `par` gives for `va`, if the walk
+/// succeeded and found Normal memory.
+#[inline(always)]
+fn normal_pa(par: u64, va: usize) -> Option<usize> {
+    // F (bit 0) set: no mapping or no EL0 access. ATTR (63:56) 0x00..0x0F is Device memory.
     if par & 1 != 0 || par >> 60 == 0 {
         return None;
     }
