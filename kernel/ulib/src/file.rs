@@ -20,7 +20,8 @@
 //! Data moves through the IPC buffer, at most [`MAX_IO_BYTES`] a request:
 //! `read`, `write`, `read_at` and `write_at` make one request each (fewer
 //! bytes than asked is not an error); `read_full`, `read_to_end` and
-//! `write_all` loop.
+//! `write_all` loop. A read names the caller's slice as its receive window
+//! ([`abi::Window`]), so the kernel can put the data straight there.
 //!
 //! # Errors
 //!
