@@ -69,17 +69,27 @@ pub(super) fn call<R>(
     req: &Request<'_>,
     f: impl FnOnce(Reply<'_>) -> R,
 ) -> Result<(R, Handle), Errno> {
-    let mut buf = [0u8; MAX_MSG_BYTES];
-    let enc = req.encode(&mut buf)?;
-    let sent = Request::decode(enc.label, enc.words, &buf[..usize::from(enc.len_bytes)])
-        .expect("the client sends requests that decode");
     let mut out = [0u8; MAX_MSG_BYTES];
-    let (answer, handle) = with(|fake| fake.serve(server, &sent, &mut out));
+    let (answer, handle) = exchange(server, req, &mut out)?;
     let bytes = &out[..usize::from(answer.len_bytes)];
     match Reply::decode(req.op(), answer.label, answer.words, bytes) {
         Ok(reply) => Ok((f(reply), handle)),
         Err(_) => Err(Errno::Io),
     }
+}
+
+/// `req` through the real encodings to the fake server, its reply encoded
+/// into `out`: the reply's descriptor and the handle it moves.
+fn exchange(
+    server: Handle,
+    req: &Request<'_>,
+    out: &mut [u8; MAX_MSG_BYTES],
+) -> Result<(Encoded, Handle), Errno> {
+    let mut buf = [0u8; MAX_MSG_BYTES];
+    let enc = req.encode(&mut buf)?;
+    let sent = Request::decode(enc.label, enc.words, &buf[..usize::from(enc.len_bytes)])
+        .expect("the client sends requests that decode");
+    Ok(with(|fake| fake.serve(server, &sent, out)))
 }
 
 /// The fake's `call_into`: as `call`, with the reply's bytes put in `window`
@@ -91,12 +101,8 @@ pub(super) fn call_into<R>(
     window: &mut [u8],
     f: impl FnOnce(Reply<'_>) -> R,
 ) -> Result<(R, Handle), Errno> {
-    let mut buf = [0u8; MAX_MSG_BYTES];
-    let enc = req.encode(&mut buf)?;
-    let sent = Request::decode(enc.label, enc.words, &buf[..usize::from(enc.len_bytes)])
-        .expect("the client sends requests that decode");
     let mut out = [0u8; MAX_MSG_BYTES];
-    let (answer, handle) = with(|fake| fake.serve(server, &sent, &mut out));
+    let (answer, handle) = exchange(server, req, &mut out)?;
     let bytes = &out[..usize::from(answer.len_bytes)];
     let decoded = match window.get_mut(..bytes.len()) {
         Some(dest) => {

@@ -50,44 +50,40 @@ pub fn load_user_tables(root: usize, asid: u16) {
     barrier::isb(barrier::SY);
 }
 
+/// Walks the loaded TTBR0 tables for user address `va` with the `AT`
+/// operation `$op` and returns `PAR_EL1`.
+macro_rules! at_par {
+    ($op:literal, $va:expr) => {{
+        let par: u64;
+        // SAFETY: address translation reads the page tables and writes PAR_EL1
+        // only; no memory changes and no other register is touched.
+        unsafe {
+            asm!(
+                concat!("at ", $op, ", {va}"),
+                "isb",
+                "mrs {par}, par_el1",
+                va = in(reg) $va,
+                par = out(reg) par,
+                options(nostack, preserves_flags)
+            )
+        };
+        par
+    }};
+}
+
 /// The physical address that user address `va` maps to in the loaded TTBR0
 /// tables, if a task may read it there and it is Normal memory: the
 /// hardware walk (`AT S1E0R`), not a software one.
 #[inline(always)]
 pub fn user_readable_pa(va: usize) -> Option<usize> {
-    let par: u64;
-    // SAFETY: address translation reads the page tables and writes PAR_EL1
-    // only; no memory changes and no other register is touched.
-    unsafe {
-        asm!(
-            "at s1e0r, {va}",
-            "isb",
-            "mrs {par}, par_el1",
-            va = in(reg) va,
-            par = out(reg) par,
-            options(nostack, preserves_flags)
-        )
-    };
-    normal_pa(par, va)
+    normal_pa(at_par!("s1e0r", va), va)
 }
 
 /// [`user_readable_pa`] for writing: `AT S1E0W`, so a page the task may
 /// only read (or not reach at all) gives `None`.
 #[inline(always)]
 pub fn user_writable_pa(va: usize) -> Option<usize> {
-    let par: u64;
-    // SAFETY: as in `user_readable_pa`: the walk changes only PAR_EL1.
-    unsafe {
-        asm!(
-            "at s1e0w, {va}",
-            "isb",
-            "mrs {par}, par_el1",
-            va = in(reg) va,
-            par = out(reg) par,
-            options(nostack, preserves_flags)
-        )
-    };
-    normal_pa(par, va)
+    normal_pa(at_par!("s1e0w", va), va)
 }
 
 /// The physical address an `AT` result `par` gives for `va`, if the walk
