@@ -147,7 +147,8 @@ impl Payload for MemoryMessage {
         let len = self.msg.len_bytes;
         let window = abi::Window::from_raw(to.ctx.x[7]).filter(|w| w.len >= len);
         if let (Some(window), Some((root, asid))) = (window, tables) {
-            crate::platform::load_user_tables(root, asid);
+            // The sender runs, so TTBR0 walks are on: a switch is enough.
+            crate::platform::switch_user_tables(root, asid);
             match Span::of_user(window.va, len, crate::platform::user_writable_pa) {
                 Some(dest) => {
                     copy_span(dest, self.from, len);

@@ -67,7 +67,7 @@ fn read_rig(k: &mut Kernel, srv_off: usize, len: usize, window: u64, writable: b
         (SRV_DATA + srv_off) as u64,
         Sysnum::ReplyRecvFrom as u64,
     );
-    host::load_user_tables(0, srv_asid);
+    host::switch_user_tables(0, srv_asid);
     k.loaded = Some(p.srv);
     Read {
         p,

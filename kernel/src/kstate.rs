@@ -34,7 +34,9 @@ pub struct Kernel {
     pub asids: AsidAllocator,
     /// What is left of the current task's time slice.
     pub quantum: Quantum,
-    /// The task whose tables TTBR0 holds.
+    /// The task whose tables TTBR0 holds. Some exactly while TTBR0 walks are
+    /// on (TCR_EL1.EPD0 clear), so a switch between two tasks' tables need not
+    /// look at TCR.
     pub loaded: Option<TaskId>,
     /// Ticks already accounted for.
     pub ticks_seen: u64,

@@ -96,7 +96,10 @@ fn direct_switch(k: &mut Kernel, next: Next) -> Option<*const crate::task::UserC
         let Some((root, asid)) = next.tables else {
             return Some(switch_to(k, next.id));
         };
-        mmu::load_user_tables(root, asid);
+        match k.loaded {
+            Some(_) => mmu::switch_user_tables(root, asid), // walks are on
+            None => mmu::load_user_tables(root, asid),
+        }
         k.loaded = Some(next.id);
     }
     Some(next.ctx)

@@ -160,8 +160,8 @@ pub fn map_user_page(asid: u16, va: usize, pa: PhysAddr, writable: bool) {
     });
 }
 
-/// "Loads TTBR0": later `user_*_pa` translate through the pages mapped for `asid`.
-pub fn load_user_tables(_root: usize, asid: u16) {
+/// "Switches TTBR0": later `user_*_pa` translate through the pages mapped for `asid`.
+pub fn switch_user_tables(_root: usize, asid: u16) {
     with(|m| m.loaded_asid = Some(asid));
 }
 

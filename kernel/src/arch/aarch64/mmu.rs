@@ -50,6 +50,14 @@ pub fn load_user_tables(root: usize, asid: u16) {
     barrier::isb(barrier::SY);
 }
 
+/// [`load_user_tables`] while another task's tables are loaded, so TTBR0
+/// walks are on already: the register and a barrier, no look at TCR.
+#[inline(always)]
+pub fn switch_user_tables(root: usize, asid: u16) {
+    TTBR0_EL1.set(root as u64 | (u64::from(asid) << 48));
+    barrier::isb(barrier::SY);
+}
+
 /// Walks the loaded TTBR0 tables for user address `va` with the `AT`
 /// operation `$op` and returns `PAR_EL1`.
 macro_rules! at_par {
