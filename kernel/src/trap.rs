@@ -32,20 +32,35 @@ pub fn from_user(kind: Kind, esr: u64) {
 /// to run), false if it changed nothing and the general path must run.
 #[inline(always)]
 pub fn fast_syscall() -> bool {
-    let next = with_kernel_masked(|k| {
-        if let Some(next) = crate::fastpath::try_fast(k) {
-            return Some(direct_switch(k, next));
+    let outcome = with_kernel_masked(|k| {
+        let next = match crate::fastpath::try_fast(k) {
+            Some(next) => direct_switch(k, next),
+            None => match builtin_call(k) {
+                Some(next) => next,
+                None => return Fast::Declined,
+            },
+        };
+        match next {
+            Some(ctx) => {
+                set_user_context(ctx);
+                Fast::Done
+            }
+            None => Fast::Idle,
         }
-        builtin_call(k)
     });
-    match next {
-        None => false,
-        Some(Some(ctx)) => {
-            set_user_context(ctx);
-            true
-        }
-        Some(None) => idle(),
+    match outcome {
+        Fast::Done => true,
+        Fast::Declined => false,
+        Fast::Idle => idle(),
     }
+}
+
+/// How `fast_syscall` ended: the syscall done and TPIDR_EL1 naming the task
+/// to run, nothing changed, or done with no task able to run.
+enum Fast {
+    Done,
+    Declined,
+    Idle,
 }
 
 /// A call the fast path declined, if it is on a server built into the
