@@ -15,8 +15,9 @@ use crate::cap::table::Handle;
 use crate::kstate::Kernel;
 use crate::mem::PhysAddr;
 use crate::object::KObj;
-use crate::platform::{copy_frame_prefix, copy_into_frame};
+use crate::platform::copy_frame_prefix;
 use crate::task::{State, TaskId};
+use crate::user_span::{copy_span, Span};
 use abi::{Rights, Sysnum};
 
 /// Where the byte length sits in `x1` (a `MsgInfo`): bits 19..32.
@@ -53,69 +54,6 @@ struct Message {
 struct MemoryMessage {
     msg: Message,
     from: Span,
-}
-
-/// A user range of at most two pages, as physical memory: `first` bytes at
-/// `at`, the rest from the start of frame `next` (the range crossed into the
-/// following page).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Span {
-    at: PhysAddr,
-    first: usize,
-    next: Option<PhysAddr>,
-}
-
-impl Span {
-    /// The user range `[va, va + len_bytes)` through the loaded tables, with
-    /// `translate` (a hardware walk: `AT S1E0R` or `AT S1E0W`) saying where
-    /// each page is, if the task may access it and it is Normal memory.
-    #[inline(always)]
-    fn of_user(va: usize, len_bytes: usize, translate: fn(usize) -> Option<usize>) -> Option<Span> {
-        let end = va.checked_add(len_bytes)?;
-        if va < abi::USER_MIN || end > abi::USER_END || len_bytes == 0 {
-            return None;
-        }
-        let page = crate::mem::PAGE_SIZE;
-        let first = len_bytes.min(page - va % page);
-        let at = PhysAddr(translate(va)?);
-        let next = match first < len_bytes {
-            true => Some(PhysAddr(translate(va + first)?)),
-            false => None,
-        };
-        Some(Span { at, first, next })
-    }
-
-    /// Where byte `offset` of the range is, and how many bytes from there lie in the same frame.
-    #[inline(always)]
-    fn locate(&self, offset: usize) -> (PhysAddr, usize) {
-        match (offset < self.first, self.next) {
-            (true, _) | (false, None) => {
-                (PhysAddr(self.at.as_usize() + offset), self.first - offset)
-            }
-            (false, Some(next)) => {
-                let into = offset - self.first;
-                (
-                    PhysAddr(next.as_usize() + into),
-                    crate::mem::PAGE_SIZE - into,
-                )
-            }
-        }
-    }
-}
-
-/// Copies `len_bytes` from span `from` to span `to`, frame piece by frame piece (at most three).
-#[inline(always)]
-fn copy_span(to: Span, from: Span, len_bytes: usize) {
-    let page = crate::mem::PAGE_SIZE;
-    let mut done = 0;
-    while done < len_bytes {
-        let (src, src_room) = from.locate(done);
-        let (dst, dst_room) = to.locate(done);
-        let n = src_room.min(dst_room).min(len_bytes - done);
-        let frame = PhysAddr(dst.as_usize() & !(page - 1));
-        copy_into_frame(frame, dst.as_usize() % page, src, n);
-        done += n;
-    }
 }
 
 /// What a receiver is handed: registers, and bytes from wherever they are.

@@ -100,4 +100,6 @@ pub mod trap;
 #[forbid(unsafe_code)]
 pub mod umem;
 #[forbid(unsafe_code)]
+pub mod user_span;
+#[forbid(unsafe_code)]
 pub mod wait_queue;

@@ -59,10 +59,10 @@ impl Kernel {
         call: bool,
         timeout_ns: u64,
     ) -> Result<(), Error> {
-        let (info_raw, words, frame) = {
+        let (info_raw, words, window, frame) = {
             let t = self.cur();
             let x = &t.ctx.x;
-            (x[1], [x[2], x[3], x[4], x[5]], t.ipc_frame)
+            (x[1], [x[2], x[3], x[4], x[5]], x[7], t.ipc_frame)
         };
         let info = MsgInfo::from_raw(info_raw).ok_or(Error::InvalidArgument)?;
         if self.builtins.get(id).is_none() {
@@ -108,7 +108,17 @@ impl Kernel {
             bytes: &request[..len],
             badge,
         };
-        let answer = with_frame(frame, |out| service.call(self, &question, grant, out));
+        let mut in_window = false;
+        let answer = with_frame(frame, |out| {
+            if window == 0 {
+                return service.call(self, &question, grant, out);
+            }
+            let (answer, direct) = service.call_direct(self, &question, grant, out);
+            if let Some(bytes) = direct {
+                in_window = to_window_or_buffer(window, bytes, out);
+            }
+            answer
+        });
         if let Some(i) = self.builtins.get_mut(id) {
             i.service = Some(service);
         }
@@ -122,6 +132,9 @@ impl Kernel {
                 let x = &mut self.cur().ctx.x;
                 x[1] = out.to_raw();
                 x[2..6].copy_from_slice(&encoded.words);
+                if in_window {
+                    x[0] = abi::REPLY_IN_WINDOW;
+                }
                 Ok(())
             }
             Answer::Wait => {
@@ -202,4 +215,16 @@ impl Kernel {
         // Waiting callers run their call again and find the handle stale (PeerGone).
         self.builtin_progress(id);
     }
+}
+
+/// A reply's `bytes` left in the server's state: into the caller's receive
+/// window `window` (its tables are loaded: it is the current task) if they
+/// fit and it may write there, true; else into its IPC buffer `out`.
+fn to_window_or_buffer(window: u64, bytes: &[u8], out: &mut [u8; MAX_MSG_BYTES]) -> bool {
+    if crate::user_span::write_to_window(window, bytes) {
+        return true;
+    }
+    let n = bytes.len().min(MAX_MSG_BYTES);
+    out[..n].copy_from_slice(&bytes[..n]);
+    false
 }

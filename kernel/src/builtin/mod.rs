@@ -27,6 +27,9 @@ mod start;
 mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+#[path = "window_tests.rs"]
+mod window_tests;
 
 #[cfg(feature = "monolithic")]
 mod devreg;
@@ -70,6 +73,19 @@ pub trait Service: Send {
         handle: Option<Grant>,
         out: &mut [u8; MAX_MSG_BYTES],
     ) -> Answer<Grant>;
+    /// [`Service::call`] for a caller that named a receive window: a reply
+    /// whose bytes lie in the server's own state may leave them there and
+    /// return them instead of writing them into `out`; the transport then
+    /// writes them straight into the window (or into `out`, if it cannot).
+    fn call_direct<'s>(
+        &'s mut self,
+        k: &mut Kernel,
+        call: &Call<'s>,
+        handle: Option<Grant>,
+        out: &mut [u8; MAX_MSG_BYTES],
+    ) -> (Answer<Grant>, Option<&'s [u8]>) {
+        (self.call(k, call, handle, out), None)
+    }
     /// Whether a request may move a capability in (the registry's Register);
     /// for other servers the transport drops one sent anyway.
     fn takes_handles(&self) -> bool {
