@@ -302,10 +302,20 @@ pub fn sys_task_kill(task: Handle) -> Result<(), Error> {
 /// for receives) is not memory Rust uses, and that it unmaps nothing Rust
 /// uses (see [`sys_unmap`]). An `Exit` through here does not return.
 pub unsafe fn syscall_raw(num: u64, args: [u64; 7]) -> [u64; 7] {
+    // SAFETY: forwarded; x7 = 0 names no receive window for a `Call`.
+    unsafe { syscall_raw_x7(num, args, 0) }
+}
+
+/// [`syscall_raw`] with `x7` as well (a `Call`'s receive window,
+/// `reply_recv_from`'s bytes).
+///
+/// # Safety
+///
+/// As for [`syscall_raw`], and whatever the operation does through `x7`.
+pub unsafe fn syscall_raw_x7(num: u64, args: [u64; 7], x7: u64) -> [u64; 7] {
     let _claim = ipc::claim("syscall_raw");
-    // SAFETY: the IPC buffer guard is held; x7 = 0 names no receive window for
-    // a `Call`; the rest is the caller's contract.
-    unsafe { crate::svc_asm::svc_asm!(num, args, x7 = 0u64) }
+    // SAFETY: the IPC buffer guard is held; the rest is the caller's contract.
+    unsafe { crate::svc_asm::svc_asm!(num, args, x7 = x7) }
 }
 
 /// Moves the reply owed to the last caller into a handle, to answer later

@@ -125,6 +125,10 @@ const TESTS: &[Test] = &[
     ),
     ("sleep and timeouts", t_ipc::sleep_and_timeouts),
     ("a dead server fails its callers", t_ipc::dead_endpoint),
+    (
+        "reply_recv_from refuses bytes it cannot read",
+        t_ipc::reply_from_memory,
+    ),
     ("shared memory regions", t_system::shared_memory),
     (
         "faults and exits reach the supervisor",

@@ -256,3 +256,52 @@ pub fn dead_endpoint(env: &Env) -> Outcome {
     env.stop(task);
     step("close", sys_handle_close(client))
 }
+
+/// `reply_recv_from` on the general path (a timeout keeps it off the fast
+/// path): bytes the server cannot read are refused with `BadAddress` and
+/// nothing is sent; readable ones reach the caller.
+pub fn reply_from_memory(env: &Env) -> Outcome {
+    let ep = step("endpoint", ulib::sys_endpoint_create())?;
+    let (task, _) = env.start("upartner", "kind=caller", &[ep], 90)?;
+    let (msg, _) = step("receive the call", sys_recv(ep, 5_000_000_000))?;
+    check!(
+        msg.label() == 9 && msg.words[0] == 7,
+        "the call was {msg:?}"
+    );
+    let info = ulib::MsgInfo::new(9, 1).with_bytes(16);
+    let args = [u64::from(ep), info.to_raw(), 8, 0, 0, 0, NO_WAIT];
+    for (what, va) in [
+        ("below user space", 0x10u64),
+        ("in kernel space", 0xFFFF_FF80_0000_0000),
+        ("unmapped", 0x7_0000_0000),
+    ] {
+        let result = raw_reply_from(args, va);
+        check!(
+            result == Err(Error::BadAddress),
+            "bytes {what}: {result:?}, not BadAddress"
+        );
+    }
+    let bytes: [u8; 16] = core::array::from_fn(|i| i as u8 + 1);
+    let answered = ulib::sys_reply_recv_from(ep, &Msg::new(9, [8]), &bytes, NO_WAIT);
+    check!(
+        answered == Err(Error::WouldBlock),
+        "the reply, then nothing to receive: {answered:?}"
+    );
+    let (report, _) = env.next_report()?;
+    check!(
+        report.label() == label::EXIT && report.words[1] == 0,
+        "the caller did not get the reply intact: {report:?}"
+    );
+    let _ = sys_handle_close(task);
+    step("close", sys_handle_close(ep))
+}
+
+/// `reply_recv_from` with `args` and its bytes at `va`, as a raw syscall.
+#[allow(unsafe_code)]
+fn raw_reply_from(args: [u64; 7], va: u64) -> Result<(), Error> {
+    // SAFETY: the kernel only reads at `va` (and sends what it read); it
+    // writes nothing of ours but the registers and the IPC buffer, whose
+    // guard the raw call holds.
+    let out = unsafe { ulib::syscall_raw_x7(ulib::abi::Sysnum::ReplyRecvFrom as u64, args, va) };
+    Error::check(out[0])
+}

@@ -1,7 +1,9 @@
 //! upartner: the other side of a benchmark or test, as `kind=` says: `yield`
 //! loops on `sys_yield`; `ntfn` waits on notification handle 1 and signals
 //! handle 2, for ever; `claim` claims device `device=` and sleeps holding it;
-//! `stamp` and `ntfn_stamp` are ubench's one-way partners (see below).
+//! `stamp` and `ntfn_stamp` are ubench's one-way partners (see below);
+//! `caller` calls endpoint handle 1 once and exits 0 if the reply is right
+//! (see [`caller`]).
 //!
 //! The stamp kinds write instruction-counter readings into the shared region
 //! given as their last handle, with volatile 32-bit stores: `stamp` serves
@@ -18,7 +20,10 @@
 use ulib::abi::FOREVER;
 use ulib::mapping::Mapping;
 use ulib::probe::instructions;
-use ulib::{arg, eprintln, sys_recv, sys_reply_recv, sys_signal, sys_wait, sys_yield};
+use ulib::{
+    arg, eprintln, ipc, sys_call_into, sys_recv, sys_reply_recv, sys_signal, sys_wait, sys_yield,
+    Landed, Msg,
+};
 
 ulib::entry!(main);
 
@@ -46,6 +51,7 @@ fn main() -> i32 {
                 1
             }
         },
+        "caller" => caller(),
         "stamp" => stamp(),
         "ntfn_stamp" => ntfn_stamp(),
         other => {
@@ -106,4 +112,36 @@ fn ntfn_stamp() -> i32 {
             return 1;
         }
     }
+}
+
+/// Calls endpoint handle 1 with label 9 and word 7, naming a 16-byte
+/// receive window; exits 0 if the reply is label 9, word 8 and the bytes
+/// 1 to 16 (in the window or the IPC buffer, as the kernel chose), else 3.
+fn caller() -> i32 {
+    let mut window = [0u8; 16];
+    let reply = match sys_call_into(1, &Msg::new(9, [7]), &mut window, FOREVER) {
+        Ok(reply) => reply,
+        Err(e) => {
+            eprintln!("upartner: call failed: {e}");
+            return 3;
+        }
+    };
+    let (msg, landed) = reply;
+    let mut bytes = [0u8; 16];
+    match landed {
+        Landed::Window => bytes = window,
+        Landed::Buffer => {
+            ipc::read_buffer(msg.info.len_bytes, &mut bytes);
+        }
+    }
+    let expected: [u8; 16] = core::array::from_fn(|i| i as u8 + 1);
+    let right = msg.label() == 9
+        && msg.words[0] == 8
+        && usize::from(msg.info.len_bytes) == 16
+        && bytes == expected;
+    if !right {
+        eprintln!("upartner: reply {msg:?} ({landed:?}) with bytes {bytes:?}");
+        return 3;
+    }
+    0
 }
