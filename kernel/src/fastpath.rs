@@ -5,6 +5,9 @@
 //! common one faster (seL4's design): a client calling a waiting server, and a
 //! server answering a waiting client and waiting again. Both switch straight to
 //! the other task: no run queue, no scheduler, and with ASIDs no TLB flush.
+//! A `reply_recv_from` reply takes its bytes from the server's pages and,
+//! when the caller named a receive window that holds them, writes them
+//! straight into the caller's pages (`user_span`); else into its IPC buffer.
 //!
 //! Cost matters here (docs/benchmarks.md): each task and object is looked up
 //! once per step (the caller twice: read, then write), every guard runs before

@@ -1,4 +1,4 @@
-//! User ranges of at most two pages as physical memory, found with the hardware walk, and copies between them: what moves a reply's bytes on the IPC fast path.
+//! User ranges of at most two pages as physical memory, found with the hardware walk, and copies into them: how a reply's bytes reach a receive window.
 
 use crate::mem::PhysAddr;
 use crate::platform::{copy_into_frame, write_frame};
