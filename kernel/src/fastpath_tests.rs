@@ -303,13 +303,6 @@ fn fill_buffer(k: &mut Kernel, t: TaskId, seed: u8) -> Vec<u8> {
     bytes
 }
 
-/// `t`'s whole IPC buffer.
-fn buffer(k: &mut Kernel, t: TaskId) -> Vec<u8> {
-    let mut out = alloc::vec![0; abi::MAX_MSG_BYTES];
-    host::read_frame(tk(k, t).ipc_frame, 0, &mut out);
-    out
-}
-
 #[test]
 fn fast_calls_and_replies_with_bytes_match_the_general_path() {
     for len in [1usize, 63, 64, 100, 4095, 4096] {
@@ -323,7 +316,7 @@ fn fast_calls_and_replies_with_bytes_match_the_general_path() {
             fill_buffer(k, p.srv, 0xEE);
             load_syscall(k, p.cli, Sysnum::Call, p.h_cli, info, &[9]);
         }
-        let before_srv = buffer(&mut fast_k, p.srv);
+        let before_srv = ipc_buffer(&mut fast_k, p.srv);
         assert_eq!(
             fast(&mut fast_k),
             Some(p.srv),
@@ -332,10 +325,10 @@ fn fast_calls_and_replies_with_bytes_match_the_general_path() {
         assert_eq!(general(&mut slow_k), Some(p.srv));
         assert_eq!(snapshot(&fast_k), snapshot(&slow_k), "len {len}");
         assert_eq!(received(&mut fast_k, p.srv), (info, [9, 0, 0, 0], BADGE));
-        let got = buffer(&mut fast_k, p.srv);
+        let got = ipc_buffer(&mut fast_k, p.srv);
         assert_eq!(got[..len], sent[..len], "len {len}: the message bytes");
         assert_eq!(got[len..], before_srv[len..], "len {len}: past the message");
-        assert_eq!(got, buffer(&mut slow_k, p.srv), "len {len}");
+        assert_eq!(got, ipc_buffer(&mut slow_k, p.srv), "len {len}");
 
         let reply = MsgInfo::new(6, 0).with_bytes(len as u16);
         for k in [&mut fast_k, &mut slow_k] {
@@ -345,8 +338,8 @@ fn fast_calls_and_replies_with_bytes_match_the_general_path() {
         assert_eq!(fast(&mut fast_k), Some(p.cli), "len {len}: fast reply");
         assert_eq!(general(&mut slow_k), Some(p.cli));
         assert_eq!(snapshot(&fast_k), snapshot(&slow_k), "len {len}");
-        let got = buffer(&mut fast_k, p.cli);
+        let got = ipc_buffer(&mut fast_k, p.cli);
         assert_eq!(got[..len], sent[..len], "len {len}: the reply bytes");
-        assert_eq!(got, buffer(&mut slow_k, p.cli), "len {len}");
+        assert_eq!(got, ipc_buffer(&mut slow_k, p.cli), "len {len}");
     }
 }

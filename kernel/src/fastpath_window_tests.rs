@@ -81,16 +81,7 @@ const PAGE: usize = crate::mem::PAGE_SIZE;
 
 /// The caller's two window pages, as one byte string.
 fn window_bytes(r: &Read) -> Vec<u8> {
-    let mut out = alloc::vec![0; 2 * PAGE];
-    host::read_frame(r.window_frames[0], 0, &mut out[..PAGE]);
-    host::read_frame(r.window_frames[1], 0, &mut out[PAGE..]);
-    out
-}
-
-fn ipc_buffer(k: &mut Kernel, t: TaskId) -> Vec<u8> {
-    let mut out = alloc::vec![0; PAGE];
-    host::read_frame(tk(k, t).ipc_frame, 0, &mut out);
-    out
+    frames_bytes(&r.window_frames)
 }
 
 fn window(cli_off: usize, len: usize) -> u64 {

@@ -214,3 +214,18 @@ pub fn pair(k: &mut Kernel) -> Pair {
         h_cli,
     }
 }
+
+/// `t`'s whole IPC buffer.
+pub fn ipc_buffer(k: &mut Kernel, t: TaskId) -> alloc::vec::Vec<u8> {
+    frames_bytes(&[tk(k, t).ipc_frame])
+}
+
+/// Whole frames, one after another, as one byte string.
+pub fn frames_bytes(frames: &[crate::mem::PhysAddr]) -> alloc::vec::Vec<u8> {
+    let page = crate::mem::PAGE_SIZE;
+    let mut out = alloc::vec![0; frames.len() * page];
+    for (f, chunk) in frames.iter().zip(out.chunks_mut(page)) {
+        host::read_frame(*f, 0, chunk);
+    }
+    out
+}

@@ -3,7 +3,7 @@
 use super::{Grant, Instance, Service};
 use crate::kstate::Kernel;
 use crate::object::KObj;
-use crate::platform::{host, read_frame};
+use crate::platform::host;
 use crate::task::TaskId;
 use crate::test_kernel::*;
 use abi::{Rights, Window, MAX_MSG_BYTES, REPLY_IN_WINDOW};
@@ -100,19 +100,6 @@ fn call(k: &mut Kernel, client: TaskId, h: u64, raw: u64) -> u64 {
     tk(k, client).ctx.x[0]
 }
 
-fn window_bytes(frames: &[crate::mem::PhysAddr; 2]) -> Vec<u8> {
-    let mut out = alloc::vec![0; 2 * PAGE];
-    read_frame(frames[0], 0, &mut out[..PAGE]);
-    read_frame(frames[1], 0, &mut out[PAGE..]);
-    out
-}
-
-fn ipc_buffer(k: &mut Kernel, t: TaskId) -> Vec<u8> {
-    let mut out = alloc::vec![0; PAGE];
-    read_frame(tk(k, t).ipc_frame, 0, &mut out);
-    out
-}
-
 #[test]
 fn a_reply_left_in_the_server_lands_in_the_callers_window() {
     for (offset, len) in [(0, 4096), (0xF00, 4096), (0x10, 100), (0xFFF, 2)] {
@@ -127,7 +114,7 @@ fn a_reply_left_in_the_server_lands_in_the_callers_window() {
             REPLY_IN_WINDOW,
             "+{offset:#x}, {len} bytes"
         );
-        let got = window_bytes(&frames);
+        let got = frames_bytes(&frames);
         assert_eq!(
             got[offset..offset + len],
             data[..],
@@ -183,7 +170,7 @@ fn without_a_usable_window_the_bytes_arrive_in_the_ipc_buffer() {
             "{what}: the bytes"
         );
         assert!(
-            window_bytes(&frames).iter().all(|&b| b == 0xCC),
+            frames_bytes(&frames).iter().all(|&b| b == 0xCC),
             "{what}: window untouched"
         );
     }
