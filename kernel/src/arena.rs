@@ -103,6 +103,21 @@ impl<T> Arena<T> {
             .flatten()
     }
 
+    /// The objects `a` and `b` name, both mutably; `None` if either is gone
+    /// or both name the same slot.
+    #[inline(always)]
+    pub fn get_pair_mut(&mut self, a: Id, b: Id) -> Option<(&mut T, &mut T)> {
+        let [sa, sb] = self
+            .slots
+            .get_disjoint_mut([a.index() as usize, b.index() as usize])
+            .ok()?;
+        let live = sa.generation == a.generation() && sb.generation == b.generation();
+        match (live, sa.value.as_mut(), sb.value.as_mut()) {
+            (true, Some(va), Some(vb)) => Some((va, vb)),
+            _ => None,
+        }
+    }
+
     /// Takes the object out; its id is stale from now on.
     pub fn remove(&mut self, id: Id) -> Option<T> {
         let slot = self.slots.get_mut(id.index() as usize)?;

@@ -19,7 +19,8 @@ use crate::kstate::Kernel;
 use crate::mem::PhysAddr;
 use crate::object::KObj;
 use crate::platform::copy_frame_prefix;
-use crate::task::{State, TaskId};
+use crate::sched::cpu_time::CpuClock;
+use crate::task::{State, Task, TaskId};
 use crate::user_span::{copy_span, Span};
 use abi::{Rights, Sysnum};
 
@@ -42,11 +43,11 @@ fn fast_message(info_raw: u64) -> Option<(u64, usize)> {
     ok.then_some((info_raw, len_bytes as usize))
 }
 
-/// The message of one fast syscall: descriptor, words (zero past the count),
-/// badge, and where its buffer bytes come from.
+/// The message of one fast syscall: descriptor, badge, and where its buffer
+/// bytes come from. Its words are read from the sender's registers as it is
+/// delivered (fewer registers live through the guards).
 struct Message {
     info_raw: u64,
-    words: [u64; abi::MSG_REGS],
     badge: u64,
     /// The sender's IPC frame; its first `len_bytes` go to the receiver's.
     src_frame: PhysAddr,
@@ -61,19 +62,19 @@ struct MemoryMessage {
 
 /// What a receiver is handed: registers, and bytes from wherever they are.
 trait Payload {
-    /// Writes the message into `to`'s registers and IPC buffer (or its
-    /// receive window), as a receive returns it, and makes it Ready. `tables`
-    /// are `to`'s (see [`Next`]); true if this loaded them.
-    fn deliver(&self, to: &mut crate::task::Task, tables: Option<(usize, u16)>) -> bool;
+    /// Writes the message from `from` into `to`'s registers and IPC buffer
+    /// (or its receive window), as a receive returns it, and makes `to`
+    /// Ready. `tables` are `to`'s (see [`Next`]); true if this loaded them.
+    fn deliver(&self, from: &Task, to: &mut Task, tables: (usize, u16)) -> bool;
 }
 
 impl Payload for Message {
     #[inline(always)]
-    fn deliver(&self, to: &mut crate::task::Task, _tables: Option<(usize, u16)>) -> bool {
+    fn deliver(&self, from: &Task, to: &mut Task, _tables: (usize, u16)) -> bool {
         if self.len_bytes != 0 {
             copy_frame_prefix(self.src_frame, to.ipc_frame, self.len_bytes);
         }
-        deliver_registers(to, self);
+        deliver_registers(from, to, self);
         false
     }
 }
@@ -84,23 +85,23 @@ impl Payload for MemoryMessage {
     /// switch to it needed that anyway), so the hardware walk checks the
     /// window. Else into its IPC buffer.
     #[inline(always)]
-    fn deliver(&self, to: &mut crate::task::Task, tables: Option<(usize, u16)>) -> bool {
+    fn deliver(&self, from: &Task, to: &mut Task, (root, asid): (usize, u16)) -> bool {
         let len = self.msg.len_bytes;
         let window = abi::Window::from_raw(to.ctx.x[7]).filter(|w| w.len >= len);
-        if let (Some(window), Some((root, asid))) = (window, tables) {
+        if let Some(window) = window {
             // The sender runs, so TTBR0 walks are on: a switch is enough.
             crate::platform::switch_user_tables(root, asid);
             match Span::of_user(window.va, len, crate::platform::user_writable_pa) {
                 Some(dest) => {
                     copy_span(dest, self.from, len);
-                    deliver_registers(to, &self.msg);
+                    deliver_registers(from, to, &self.msg);
                     to.ctx.x[0] = abi::REPLY_IN_WINDOW;
                 }
-                None => self.to_ipc_buffer(to),
+                None => self.to_ipc_buffer(from, to),
             }
             return true;
         }
-        self.to_ipc_buffer(to);
+        self.to_ipc_buffer(from, to);
         false
     }
 }
@@ -108,52 +109,66 @@ impl Payload for MemoryMessage {
 impl MemoryMessage {
     /// The bytes into `to`'s IPC buffer, as any reply's.
     #[inline(always)]
-    fn to_ipc_buffer(&self, to: &mut crate::task::Task) {
+    fn to_ipc_buffer(&self, from: &Task, to: &mut Task) {
         let buffer = Span {
             at: to.ipc_frame,
             first: crate::mem::PAGE_SIZE,
             next: None,
         };
         copy_span(buffer, self.from, self.msg.len_bytes);
-        deliver_registers(to, &self.msg);
+        deliver_registers(from, to, &self.msg);
     }
 }
 
 /// The task the fast path hands the CPU to, with what switching to it takes:
-/// its saved context and, if its ASID is still valid, its TTBR0 (page-table
-/// root and ASID). Read while the task was in hand, so the switch needs no
-/// second lookup.
+/// its saved context and its TTBR0 (page-table root and current ASID). Read
+/// while the task was in hand, so the switch needs no second lookup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Next {
     /// The task (Ready, charged as the CPU's task).
     pub id: TaskId,
     /// Its context, for the vectors to restore.
     pub ctx: *const crate::task::UserContext,
-    /// Its page-table root and ASID, when the ASID's generation is current.
-    pub tables: Option<(usize, u16)>,
+    /// Its page-table root and ASID (of the current generation).
+    pub tables: (usize, u16),
 }
 
 impl Next {
-    /// `to` (task `id`) as the next task to run.
+    /// `to` (task `id`) as the next task to run, if its ASID is current: a
+    /// stale one needs the allocator, which the general path's switch runs.
     #[inline(always)]
-    fn of(id: TaskId, to: &crate::task::Task, asid_generation: u64) -> Next {
-        let asid = to.asid.filter(|a| a.generation() == asid_generation);
-        Next {
+    fn of(id: TaskId, to: &Task, asid_generation: u64) -> Option<Next> {
+        let asid = to.asid.filter(|a| a.generation() == asid_generation)?;
+        let root = to.space.as_ref()?.root().as_usize();
+        Some(Next {
             id,
             ctx: to.ctx.as_ptr(),
-            tables: match (asid, &to.space) {
-                (Some(a), Some(space)) => Some((space.root().as_usize(), a.value())),
-                _ => None,
-            },
-        }
+            tables: (root, asid.value()),
+        })
     }
+}
+
+/// Which messages one try of the fast path takes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Takes {
+    /// Registers only: the code has no calls (no `memcpy`), so it needs no
+    /// stack frame. A message with buffer bytes is declined.
+    Registers,
+    /// Any message the fast path handles.
+    Any,
 }
 
 /// Tries the fast path for the current task's syscall; `Some(next)` if it was
 /// handled (the IPC is done, `next` is Ready and charged as the CPU's task)
-/// and `next` is the task to run now. `None` changes nothing.
+/// and `next` is the task to run now, with nothing left to do but switch to
+/// it. `None` changes nothing.
+///
+/// Everything that needs more than that is declined before anything changes,
+/// so the general path and the scheduler handle it: a timer tick not yet
+/// accounted, a CPU clock charging someone else, tables not loaded, a target
+/// with a stale ASID or a deadline.
 #[inline(always)]
-pub fn try_fast(k: &mut Kernel) -> Option<Next> {
+pub fn try_fast(k: &mut Kernel, takes: Takes) -> Option<Next> {
     let me = k.current?;
     let task = k.tasks.get(me)?;
     let x = &task.ctx.x;
@@ -167,12 +182,14 @@ pub fn try_fast(k: &mut Kernel) -> Option<Next> {
         return None; // a deadline needs the time queue: general path
     }
     let (info_raw, len_bytes) = fast_message(x[1])?;
-    let n = ((info_raw >> 16) & 0x7) as usize;
-    let mut words = [0; abi::MSG_REGS];
-    for (i, w) in words.iter_mut().enumerate() {
-        if i < n {
-            *w = x[2 + i];
-        }
+    if takes == Takes::Registers && len_bytes != 0 {
+        return None;
+    }
+    let switch_ok = k.ticks_seen == crate::platform::ticks()
+        && k.loaded == Some(me)
+        && k.cpu_clock.charged() == Some(me);
+    if !switch_ok {
+        return None;
     }
     let cap = task.handles.get(Handle::from_raw(x[0] as u32)).ok()?;
     let needed = if call { Rights::SEND } else { Rights::RECV };
@@ -181,7 +198,6 @@ pub fn try_fast(k: &mut Kernel) -> Option<Next> {
     };
     let msg = Message {
         info_raw,
-        words,
         badge: if call { cap.badge } else { 0 },
         src_frame: task.ipc_frame,
         len_bytes,
@@ -190,6 +206,11 @@ pub fn try_fast(k: &mut Kernel) -> Option<Next> {
         return fast_call(k, me, ep, &msg);
     }
     let caller = task.reply_to?;
+    if let Some(n) = task.bound_ntfn {
+        if k.notifications.get(n).is_none_or(|n| n.bits != 0) {
+            return None; // pending bits: the receive returns them instead
+        }
+    }
     if from_memory && len_bytes != 0 {
         return fast_reply_from_memory(k, me, caller, ep, msg, x[7]);
     }
@@ -219,16 +240,25 @@ fn fast_call(k: &mut Kernel, me: TaskId, ep: crate::arena::Id, msg: &Message) ->
     // A dead endpoint has no receivers: its calls fail with PeerGone on the general path.
     let server = *endpoint.receivers.front()?;
     debug_assert!(!endpoint.is_dead(), "a receiver without a RECV handle");
-    let to = k.tasks.get_mut(server)?;
+    let (task, to) = k.tasks.get_pair_mut(me, server)?;
     if !outranks_ready(k.run.highest_ready_priority(), to.priority) {
         return None;
     }
+    let next = Next::of(server, to, k.asids.generation())?;
+    if k.timeouts.contains(server) {
+        return None; // its receive has a deadline to drop
+    }
     // Committed: nothing below can fail.
     endpoint.receivers.pop_front();
-    msg.deliver(to, None);
+    msg.deliver(task, to, next.tables);
     to.reply_to = Some(me);
-    let next = Next::of(server, to, k.asids.generation());
-    hand_over(k, me, State::AwaitingReply { server }, server, false);
+    hand_over(
+        &mut k.cpu_clock,
+        me,
+        task,
+        State::AwaitingReply { server },
+        server,
+    );
     Some(next)
 }
 
@@ -240,65 +270,61 @@ fn fast_reply_recv<P: Payload>(
     ep: crate::arena::Id,
     msg: &P,
 ) -> Option<Next> {
-    if let Some(n) = k.tasks.get(me)?.bound_ntfn {
-        if k.notifications.get(n).is_none_or(|n| n.bits != 0) {
-            return None;
-        }
-    }
     let endpoint = k.endpoints.get_mut(ep)?;
     if !endpoint.senders.is_empty() || !endpoint.receivers.is_empty() {
         return None; // a queued sender, or other receivers to queue behind
     }
-    let to = k.tasks.get_mut(caller)?;
+    let (task, to) = k.tasks.get_pair_mut(me, caller)?;
     if !matches!(to.state, State::AwaitingReply { server } if server == me) {
         return None;
     }
     if !outranks_ready(k.run.highest_ready_priority(), to.priority) {
         return None;
     }
+    let next = Next::of(caller, to, k.asids.generation())?;
+    if k.timeouts.contains(caller) {
+        return None; // its call has a deadline to drop
+    }
     // Committed: nothing below can fail.
     let queued = endpoint.receivers.push_into_empty(me);
     debug_assert!(queued, "checked empty above");
-    let next = Next::of(caller, to, k.asids.generation());
-    if msg.deliver(to, next.tables) {
+    if msg.deliver(task, to, next.tables) {
         k.loaded = Some(caller);
     }
-    hand_over(k, me, State::Receiving { ep }, caller, true);
+    task.reply_to = None;
+    hand_over(&mut k.cpu_clock, me, task, State::Receiving { ep }, caller);
     Some(next)
 }
 
-/// Writes `msg`'s registers into `to`'s, as a receive returns them, and makes it Ready.
+/// Writes `msg`'s registers, its words from `from`'s, into `to`'s as a
+/// receive returns them (words past the count zero), and makes `to` Ready.
 #[inline(always)]
-fn deliver_registers(to: &mut crate::task::Task, msg: &Message) {
+fn deliver_registers(from: &Task, to: &mut Task, msg: &Message) {
+    let n = ((msg.info_raw >> 16) & 0x7) as usize;
     let x = &mut to.ctx.x;
     x[0] = 0;
     x[1] = msg.info_raw;
-    x[2..2 + abi::MSG_REGS].copy_from_slice(&msg.words);
+    for i in 0..abi::MSG_REGS {
+        x[2 + i] = if i < n { from.ctx.x[2 + i] } else { 0 };
+    }
     x[6] = msg.badge;
     to.state = State::Ready;
 }
 
-/// Blocks the caller `me` in `state` (owing no reply any more if `replied`),
-/// charges it the CPU time up to now (the CPU goes to `next`), and drops
-/// `next`'s deadline (it no longer waits).
+/// Blocks `me` (`task`) in `state` and charges it the CPU time up to now:
+/// the CPU goes to `next`. The clock charges `me` (a guard of `try_fast`).
 #[inline(always)]
-fn hand_over(k: &mut Kernel, me: TaskId, state: State, next: TaskId, replied: bool) {
-    let used_counts = k.cpu_clock.hand_over(me, next, crate::platform::counter());
-    if let Some(task) = k.tasks.get_mut(me) {
-        task.state = state;
-        if replied {
-            task.reply_to = None;
-        }
-        if let Some(counts) = used_counts {
-            task.cpu_counts = task.cpu_counts.saturating_add(counts);
-        }
-    }
-    if !k.timeouts.is_empty() {
-        k.timeouts.remove(next);
-    }
-    if used_counts.is_none() {
-        k.account_switch(Some(next)); // the clock charged someone else: rare, not fast
-    }
+fn hand_over(
+    clock: &mut CpuClock<TaskId>,
+    me: TaskId,
+    task: &mut Task,
+    state: State,
+    next: TaskId,
+) {
+    let used_counts = clock.hand_over(me, next, crate::platform::counter());
+    debug_assert!(used_counts.is_some(), "the clock charges the caller");
+    task.state = state;
+    task.cpu_counts = task.cpu_counts.saturating_add(used_counts.unwrap_or(0));
 }
 
 /// The direct switch may skip the scheduler only if the target (priority

@@ -28,6 +28,9 @@ struct Snapshot {
     queued: usize,
     timeouts: usize,
     slice_ticks: u32,
+    /// Whose tables TTBR0 holds, and whom the CPU clock charges.
+    loaded: Option<TaskId>,
+    charged: Option<TaskId>,
 }
 
 fn snapshot(k: &Kernel) -> Snapshot {
@@ -66,15 +69,9 @@ fn snapshot(k: &Kernel) -> Snapshot {
         queued: k.run.len(),
         timeouts: k.timeouts.len(),
         slice_ticks: k.quantum.ticks_left(),
+        loaded: k.loaded,
+        charged: k.cpu_clock.charged(),
     }
-}
-
-/// The current task's syscall down the fast path, then what `trap` does with its answer.
-fn fast(k: &mut Kernel) -> Option<TaskId> {
-    let next = try_fast(k)?.id;
-    k.current = Some(next);
-    k.quantum.reset();
-    Some(next)
 }
 
 /// The same syscall as `syscall::dispatch` performs it, then `trap`'s scheduling.
@@ -91,7 +88,9 @@ fn general(k: &mut Kernel) -> Option<TaskId> {
         t.ctx.x[0] = e as u64;
     }
     k.account_ticks();
-    k.pick_next()
+    let next = k.pick_next()?;
+    k.switch_to(next);
+    Some(next)
 }
 
 /// Puts a syscall in `t`'s registers: handle, register message, timeout, number.
@@ -201,7 +200,7 @@ fn repeated_fast_round_trips_match_the_general_path() {
 /// Asserts that the fast path declines the current syscall in `k` and changes nothing.
 fn assert_declines(k: &mut Kernel, why: &str) {
     let before = snapshot(k);
-    assert_eq!(try_fast(k).map(|n| n.id), None, "{why}");
+    assert_eq!(try_fast(k, Takes::Any).map(|n| n.id), None, "{why}");
     assert_eq!(snapshot(k), before, "{why}: declining changed state");
 }
 
@@ -292,6 +291,77 @@ fn the_fast_reply_recv_declines_what_it_does_not_handle() {
         "reply_recv without a caller just receives"
     );
     assert_eq!(state(&k, p.srv), State::Receiving { ep: p.ep });
+}
+
+#[test]
+fn what_needs_the_scheduler_or_the_asid_allocator_is_left_to_the_general_path() {
+    let mut k = kernel();
+    let p = call_rig(&mut k);
+    host::advance_ticks(1);
+    assert_declines(&mut k, "a tick not yet accounted");
+    assert_eq!(general(&mut k), Some(p.srv), "the general path delivers");
+    assert_eq!(k.ticks_seen, host::ticks(), "and accounts the tick");
+
+    let mut k = kernel();
+    let p = call_rig(&mut k);
+    k.account_switch(Some(p.srv));
+    assert_declines(&mut k, "the CPU clock charges another task");
+
+    let mut k = kernel();
+    let p = call_rig(&mut k);
+    k.loaded = Some(p.srv);
+    assert_declines(&mut k, "the caller's tables not the loaded ones");
+
+    let mut k = kernel();
+    let p = call_rig(&mut k);
+    tk(&mut k, p.srv).asid = None;
+    assert_declines(&mut k, "the server has no current ASID");
+    assert_eq!(general(&mut k), Some(p.srv));
+    assert!(tk(&mut k, p.srv).asid.is_some(), "the switch gave it one");
+    assert_eq!(k.loaded, Some(p.srv));
+}
+
+#[test]
+fn a_partner_waiting_with_a_deadline_is_left_to_the_general_path() {
+    let mut k = kernel();
+    let p = pair(&mut k);
+    assert_eq!(
+        sys(&mut k, p.srv, |k| k.sys_recv(p.h_srv, 1_000_000)),
+        Ok(())
+    );
+    load_syscall(&mut k, p.cli, Sysnum::Call, p.h_cli, words_msg(3, &[]), &[]);
+    run(&mut k, p.cli);
+    assert_declines(&mut k, "the server's receive has a deadline");
+    assert_eq!(general(&mut k), Some(p.srv));
+    assert!(
+        k.timeouts.is_empty(),
+        "the general path dropped the deadline"
+    );
+
+    let mut k = kernel();
+    let p = pair(&mut k);
+    assert_eq!(recv(&mut k, p.srv, p.h_srv), Ok(()));
+    load(&mut k, p.cli, words_msg(3, &[]), &[]);
+    assert_eq!(
+        sys(&mut k, p.cli, |k| k.sys_send(p.h_cli, true, 1_000_000)),
+        Ok(())
+    );
+    load_syscall(
+        &mut k,
+        p.srv,
+        Sysnum::ReplyRecv,
+        p.h_srv,
+        words_msg(4, &[]),
+        &[],
+    );
+    run(&mut k, p.srv);
+    assert_declines(&mut k, "the caller's call has a deadline");
+    assert_eq!(general(&mut k), Some(p.cli));
+    assert!(
+        k.timeouts.is_empty(),
+        "the general path dropped the deadline"
+    );
+    assert_eq!(state(&k, p.cli), State::Ready);
 }
 
 /// Fills `t`'s IPC buffer with a pattern that differs per `seed`.

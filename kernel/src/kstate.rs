@@ -60,36 +60,22 @@ pub struct Kernel {
     pub devices: crate::builtin::Devices,
 }
 
-static KERNEL: IrqMutex<Option<Kernel>> = IrqMutex::new(None);
+static KERNEL: IrqMutex<Kernel> = IrqMutex::new(Kernel::new());
 
-/// Runs `f` on the kernel state (created on first use). The one accessor of kernel globals.
+/// Runs `f` on the kernel state. The one accessor of kernel globals.
 pub fn with_kernel<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
-    let mut guard = KERNEL.lock();
-    f(kernel_state(&mut guard))
-}
-
-/// The state, created on first use; the creation stays out of the hot path.
-#[inline(always)]
-fn kernel_state(slot: &mut Option<Kernel>) -> &mut Kernel {
-    #[cold]
-    fn create(slot: &mut Option<Kernel>) -> &mut Kernel {
-        slot.insert(Kernel::new())
-    }
-    match slot {
-        Some(k) => k,
-        None => create(slot),
-    }
+    f(&mut KERNEL.lock())
 }
 
 /// `with_kernel` for the exception path, where IRQs are masked already.
+#[inline(always)]
 pub fn with_kernel_masked<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
-    let mut guard = KERNEL.lock_masked();
-    f(kernel_state(&mut guard))
+    f(&mut KERNEL.lock_masked())
 }
 
 impl Kernel {
     /// An empty kernel: no tasks, no objects, nothing running.
-    pub(crate) fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Self {
             tasks: Arena::new(),
             endpoints: Arena::new(),
@@ -110,7 +96,7 @@ impl Kernel {
             irq_bindings: [None; 64],
             builtins: Arena::new(),
             builtin_scratch: alloc::vec::Vec::new(),
-            devices: crate::builtin::Devices::default(),
+            devices: crate::builtin::Devices::new(),
         }
     }
 

@@ -70,6 +70,8 @@ pub mod sched;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
 pub mod spawn;
+#[forbid(unsafe_code)]
+pub mod switch;
 #[cfg(target_os = "none")]
 #[forbid(unsafe_code)]
 pub mod symbols;

@@ -3,11 +3,10 @@
 //! The vectors have already saved the task's registers in its context; this
 //! decides what happens and which task's context the return to EL0 restores.
 
+use crate::arch::aarch64::cpu;
 use crate::arch::aarch64::exceptions::{enter_user, fault_address, set_user_context, Kind};
-use crate::arch::aarch64::{cpu, mmu};
-use crate::fastpath::Next;
+use crate::fastpath::Takes;
 use crate::kstate::{with_kernel, with_kernel_masked, Kernel};
-use crate::task::TaskId;
 
 /// Exception class of `svc` from AArch64 (ESR_EL1.EC).
 const EC_SVC64: u64 = 0x15;
@@ -30,11 +29,29 @@ pub fn from_user(kind: Kind, esr: u64) {
 /// The IPC fast path, entered from the vectors before any dispatch: true if
 /// it handled the current task's syscall (TPIDR_EL1 then names the context
 /// to run), false if it changed nothing and the general path must run.
+///
+/// A register-only message is tried first by code that makes no calls, so
+/// it needs no stack frame beyond the frame record (docs/benchmarks.md);
+/// anything else goes on to [`fast_syscall_any`].
 #[inline(always)]
 pub fn fast_syscall() -> bool {
+    let done = with_kernel_masked(|k| match crate::fastpath::try_fast(k, Takes::Registers) {
+        Some(next) => {
+            set_user_context(k.switch_direct(next));
+            true
+        }
+        None => false,
+    });
+    done || fast_syscall_any()
+}
+
+/// The fast path for what the register-only try declined: messages with
+/// buffer bytes, calls on built-in servers, and declines for the general path.
+#[inline(never)]
+fn fast_syscall_any() -> bool {
     let outcome = with_kernel_masked(|k| {
-        let next = match crate::fastpath::try_fast(k) {
-            Some(next) => direct_switch(k, next),
+        let next = match crate::fastpath::try_fast(k, Takes::Any) {
+            Some(next) => Some(k.switch_direct(next)),
             None => match builtin_call(k) {
                 Some(next) => next,
                 None => return Fast::Declined,
@@ -55,8 +72,8 @@ pub fn fast_syscall() -> bool {
     }
 }
 
-/// How `fast_syscall` ended: the syscall done and TPIDR_EL1 naming the task
-/// to run, nothing changed, or done with no task able to run.
+/// How `fast_syscall_any` ended: the syscall done and TPIDR_EL1 naming the
+/// task to run, nothing changed, or done with no task able to run.
 enum Fast {
     Done,
     Declined,
@@ -91,33 +108,7 @@ fn after_builtin_call(k: &mut Kernel) -> Option<*const crate::task::UserContext>
     }
     k.account_ticks();
     let next = k.pick_next()?;
-    Some(switch_to(k, next))
-}
-
-/// After the fast path: straight to `next` (Ready, already charged as the
-/// CPU's task) without the scheduler, unless the timer ticked meanwhile.
-#[inline(always)]
-fn direct_switch(k: &mut Kernel, next: Next) -> Option<*const crate::task::UserContext> {
-    k.current = Some(next.id);
-    k.quantum.reset();
-    if k.ticks_seen != crate::time::ticks() {
-        k.account_ticks();
-        let next = k.pick_next()?;
-        return Some(switch_to(k, next));
-    }
-    debug_assert_eq!(k.cpu_clock.charged(), Some(next.id));
-    if k.loaded != Some(next.id) {
-        // A valid ASID: TTBR0 only. Anything else goes through the allocator.
-        let Some((root, asid)) = next.tables else {
-            return Some(switch_to(k, next.id));
-        };
-        match k.loaded {
-            Some(_) => mmu::switch_user_tables(root, asid), // walks are on
-            None => mmu::load_user_tables(root, asid),
-        }
-        k.loaded = Some(next.id);
-    }
-    Some(next.ctx)
+    Some(k.switch_to(next))
 }
 
 /// Everything but the fast path: the general syscall path, faults and interrupts, then the scheduler.
@@ -140,37 +131,7 @@ fn general(
     }
     k.account_ticks();
     let next = k.pick_next()?;
-    Some(switch_to(k, next))
-}
-
-/// Makes `next` the running task, with its address space in TTBR0 (an ASID
-/// from the allocator; a TLB flush only when ASIDs roll over), and charges the
-/// outgoing task its CPU time. Returns its context.
-fn switch_to(k: &mut Kernel, next: TaskId) -> *const crate::task::UserContext {
-    k.current = Some(next);
-    k.account_switch(Some(next));
-    let Some(task) = k.tasks.get_mut(next) else {
-        return core::ptr::null();
-    };
-    if k.loaded != Some(next) {
-        let current_asid = task.asid.filter(|a| a.generation() == k.asids.generation());
-        let asid = match current_asid {
-            Some(asid) => asid, // still valid: no allocator work, no flush
-            None => {
-                let (asid, flush_all) = k.asids.assign(task.asid);
-                if flush_all {
-                    mmu::flush_tlb_all();
-                }
-                asid
-            }
-        };
-        task.asid = Some(asid);
-        if let Some(space) = &task.space {
-            mmu::load_user_tables(space.root().as_usize(), asid.value());
-        }
-        k.loaded = Some(next);
-    }
-    task.ctx.as_ptr()
+    Some(k.switch_to(next))
 }
 
 /// Waits for interrupts until some task can run, then enters it. The kernel
@@ -185,7 +146,7 @@ pub fn idle() -> ! {
                 k.account_switch(None); // idle time is nobody's
                 return None;
             };
-            Some(switch_to(k, next))
+            Some(k.switch_to(next))
         });
         if let Some(ctx) = next {
             set_user_context(ctx);

@@ -52,3 +52,13 @@ pub struct Devices {
     /// Lookups handed out so far (each gets its own badge, as the task devreg does).
     pub lookups: u64,
 }
+
+impl Devices {
+    /// No devices registered, no lookups made.
+    pub const fn new() -> Self {
+        Self {
+            registry: proto::devreg::Registry::new(),
+            lookups: 0,
+        }
+    }
+}

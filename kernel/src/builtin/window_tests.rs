@@ -82,6 +82,7 @@ fn setup(len: usize, writable: bool) -> (Kernel, TaskId, u64, Vec<u8>, [crate::m
     let id = k.builtins.insert(instance).ok().expect("heap");
     let h = grant(&mut k, client, KObj::Builtin(id), Rights::SEND, 0);
     let (asid, _) = k.asids.assign(None);
+    tk(&mut k, client).asid = Some(asid); // so switching to it loads these tables
     let frames = [host::alloc_frame(), host::alloc_frame()];
     for (i, f) in frames.iter().enumerate() {
         host::write_frame(*f, 0, &[0xCC; PAGE]);

@@ -227,6 +227,14 @@ pub fn copy_frame_prefix(src: PhysAddr, dst: PhysAddr, len_bytes: usize) {
 /// The host's TLB has nothing to flush.
 pub fn flush_tlb_asid(_asid: u16) {}
 
+/// The host's TLB has nothing to flush.
+pub fn flush_tlb_all() {}
+
+/// Loads `asid`'s tables with TTBR0 walks off before: on the host, as a switch.
+pub fn load_user_tables(root: usize, asid: u16) {
+    switch_user_tables(root, asid);
+}
+
 /// Unloads TTBR0: no user address translates until tables are loaded again.
 pub fn unload_user_tables() {
     with(|m| m.loaded_asid = None);

@@ -135,12 +135,12 @@ extern "C" fn user_exception(vector: u64) {
 
 /// Called by `vectors.s` first for a `call` or `reply_recv` from EL0 (`svc`
 /// with x8 naming one), after it saved the task's registers: the IPC fast
-/// path with no dispatch frame in front of it. Returns 1 with TPIDR_EL1
-/// naming the context to restore when it handled the syscall; 0 (nothing
-/// changed) sends the exception on to `user_exception`.
+/// path with no dispatch frame in front of it. Returns true (`w0` = 1) with
+/// TPIDR_EL1 naming the context to restore when it handled the syscall;
+/// false (nothing changed) sends the exception on to `user_exception`.
 #[no_mangle]
-extern "C" fn fast_syscall() -> u64 {
-    u64::from(crate::trap::fast_syscall())
+extern "C" fn fast_syscall() -> bool {
+    crate::trap::fast_syscall()
 }
 
 /// Names the context the next return to EL0 restores (TPIDR_EL1).

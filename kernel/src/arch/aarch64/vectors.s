@@ -119,7 +119,7 @@ user_entry:                             // x0 = current UserContext, x1 = vector
     stp     x2, x3, [x0, #(0 * 16)]
     mov     x29, xzr                    // kernel backtraces end here
     // A call, reply_recv or reply_recv_from (svc from AArch64, x8 still the task's) tries the
-    // IPC fast path before any dispatch: fast_syscall returns 1 if it did it.
+    // IPC fast path before any dispatch: fast_syscall returns true if it did it.
     cmp     x1, #8                      // lower EL, AArch64, synchronous
     b.ne    1f
     mrs     x2, esr_el1
@@ -132,7 +132,7 @@ user_entry:                             // x0 = current UserContext, x1 = vector
     ccmp    x8, x2, #4, ne
     b.ne    1f
     bl      fast_syscall
-    cbnz    x0, return_to_user
+    cbnz    w0, return_to_user          // a bool: only w0 is defined
     mov     x1, #8                      // declined: the general way, same vector
 1:
     mov     x0, x1
