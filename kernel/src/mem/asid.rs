@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 use core::fmt;
+use core::num::NonZeroU64;
 
 /// ASID width of the Cortex-A53 with TCR_EL1.AS set.
 pub const MAX_ASID_BITS: u8 = 16;
@@ -20,22 +21,24 @@ pub const MAX_ASID_BITS: u8 = 16;
 /// Words of the bitmap: one bit per possible value.
 const WORDS: usize = (1 << MAX_ASID_BITS) / 64;
 
-/// An address-space id as a task stores it: the TTBR0 value and the generation it belongs to.
+/// An address-space id as a task stores it: the TTBR0 value (low 16 bits,
+/// never 0) and the generation it belongs to (above), in one word, so an
+/// `Option<Asid>` is one word too and the IPC fast path checks it in a few
+/// instructions. (2^48 generations would take 2^64 allocations.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Asid {
-    generation: u64,
-    value: u16,
-}
+pub struct Asid(NonZeroU64);
 
 impl Asid {
     /// The value for TTBR0_EL1 bits 63:48 (only valid while its generation is current).
+    #[inline(always)]
     pub const fn value(self) -> u16 {
-        self.value
+        self.0.get() as u16
     }
 
     /// The allocator generation this value was taken in.
+    #[inline(always)]
     pub const fn generation(self) -> u64 {
-        self.generation
+        self.0.get() >> 16
     }
 }
 
@@ -122,8 +125,8 @@ impl AsidAllocator {
     /// TLB entry of every ASID before running it: true exactly when the generation rolled over.
     pub fn assign(&mut self, current: Option<Asid>) -> (Asid, bool) {
         if let Some(asid) = current {
-            if asid.generation == self.generation {
-                debug_assert!(self.is_used(asid.value), "current ASID not marked used");
+            if asid.generation() == self.generation {
+                debug_assert!(self.is_used(asid.value()), "current ASID not marked used");
                 return (asid, false);
             }
         }
@@ -143,23 +146,22 @@ impl AsidAllocator {
     /// does when it tears down the address space. An ASID from an older generation is
     /// accepted and needs nothing: the rollover already freed and flushed it.
     pub fn release(&mut self, asid: Asid) -> Result<(), AsidError> {
-        if asid.generation < self.generation {
+        if asid.generation() < self.generation {
             return Ok(());
         }
-        if asid.generation > self.generation || asid.value == 0 || !self.is_used(asid.value) {
+        if asid.generation() > self.generation || asid.value() == 0 || !self.is_used(asid.value()) {
             return Err(AsidError::NotAllocated);
         }
-        let value = usize::from(asid.value);
+        let value = usize::from(asid.value());
         self.used[value / 64] &= !(1 << (value % 64));
         self.live -= 1;
         Ok(())
     }
 
     fn asid(&self, value: u16) -> Asid {
-        Asid {
-            generation: self.generation,
-            value,
-        }
+        debug_assert!(value != 0, "value 0 is never handed out");
+        let raw = (self.generation << 16) | u64::from(value);
+        Asid(NonZeroU64::new(raw).unwrap_or(NonZeroU64::MIN))
     }
 
     fn is_used(&self, value: u16) -> bool {

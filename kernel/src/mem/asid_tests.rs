@@ -126,18 +126,12 @@ fn release_of_an_old_generation_is_a_no_op() {
 fn release_rejects_forged_asids() {
     let mut a = AsidAllocator::with_bits(4).unwrap();
     let (asid, _) = a.assign(None);
-    let zero = Asid {
-        generation: 1,
-        value: 0,
+    let forged = |generation: u64, value: u16| {
+        Asid(core::num::NonZeroU64::new(generation << 16 | u64::from(value)).unwrap())
     };
-    let future = Asid {
-        generation: 9,
-        value: asid.value(),
-    };
-    let unused = Asid {
-        generation: 1,
-        value: 9,
-    };
+    let zero = forged(1, 0);
+    let future = forged(9, asid.value());
+    let unused = forged(1, 9);
     for bad in [zero, future, unused] {
         assert_eq!(a.release(bad), Err(AsidError::NotAllocated));
     }
