@@ -5,7 +5,7 @@
 
 use crate::arch::aarch64::cpu;
 use crate::arch::aarch64::exceptions::{enter_user, fault_address, set_user_context, Kind};
-use crate::fastpath::Takes;
+use crate::fastpath::{Declined, Takes};
 use crate::kstate::{with_kernel, with_kernel_masked, Kernel};
 
 /// Exception class of `svc` from AArch64 (ESR_EL1.EC).
@@ -32,25 +32,33 @@ pub fn from_user(kind: Kind, esr: u64) {
 ///
 /// A register-only message is tried first by code that makes no calls, so
 /// it needs no stack frame beyond the frame record (docs/benchmarks.md);
-/// anything else goes on to [`fast_syscall_any`].
+/// anything else goes on to [`fast_syscall_rest`].
 #[inline(always)]
 pub fn fast_syscall() -> bool {
-    let done = with_kernel_masked(|k| match crate::fastpath::try_fast(k, Takes::Registers) {
+    let declined = with_kernel_masked(|k| match crate::fastpath::try_fast(k, Takes::Registers) {
         Some(next) => {
             set_user_context(k.switch_direct(next));
-            true
+            None
         }
-        None => false,
+        None => Some(crate::fastpath::why_declined(k)),
     });
-    done || fast_syscall_any()
+    match declined {
+        None => true,
+        Some(why) => fast_syscall_rest(why),
+    }
 }
 
-/// The fast path for what the register-only try declined: messages with
-/// buffer bytes, calls on built-in servers, and declines for the general path.
+/// What the register-only try declined: a message with buffer bytes goes
+/// through the fast path again, taking bytes; anything else may be a call
+/// on a built-in server, else it is for the general path.
 #[inline(never)]
-fn fast_syscall_any() -> bool {
+fn fast_syscall_rest(why: Declined) -> bool {
     let outcome = with_kernel_masked(|k| {
-        let next = match crate::fastpath::try_fast(k, Takes::Any) {
+        let fast = match why {
+            Declined::HasBytes => crate::fastpath::try_fast(k, Takes::Any),
+            Declined::General => None,
+        };
+        let next = match fast {
             Some(next) => Some(k.switch_direct(next)),
             None => match builtin_call(k) {
                 Some(next) => next,
@@ -72,7 +80,7 @@ fn fast_syscall_any() -> bool {
     }
 }
 
-/// How `fast_syscall_any` ended: the syscall done and TPIDR_EL1 naming the
+/// How `fast_syscall_rest` ended: the syscall done and TPIDR_EL1 naming the
 /// task to run, nothing changed, or done with no task able to run.
 enum Fast {
     Done,
