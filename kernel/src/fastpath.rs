@@ -273,7 +273,6 @@ fn fast_call(k: &mut Kernel, me: TaskId, ep: crate::arena::Id, msg: &Message) ->
     to.reply_to = Some(me);
     hand_over(
         &mut k.cpu_clock,
-        me,
         task,
         State::AwaitingReply { server },
         server,
@@ -311,7 +310,7 @@ fn fast_reply_recv<P: Payload>(
         k.loaded = Some(caller);
     }
     task.reply_to = None;
-    hand_over(&mut k.cpu_clock, me, task, State::Receiving { ep }, caller);
+    hand_over(&mut k.cpu_clock, task, State::Receiving { ep }, caller);
     Some(next)
 }
 
@@ -330,20 +329,13 @@ fn deliver_registers(from: &Task, to: &mut Task, msg: &Message) {
     to.state = State::Ready;
 }
 
-/// Blocks `me` (`task`) in `state` and charges it the CPU time up to now:
-/// the CPU goes to `next`. The clock charges `me` (a guard of `try_fast`).
+/// Blocks `task` in `state` and charges it the CPU time up to now: the CPU
+/// goes to `next`. The clock charges `task` (a guard of `try_fast`).
 #[inline(always)]
-fn hand_over(
-    clock: &mut CpuClock<TaskId>,
-    me: TaskId,
-    task: &mut Task,
-    state: State,
-    next: TaskId,
-) {
-    let used_counts = clock.hand_over(me, next, crate::platform::counter());
-    debug_assert!(used_counts.is_some(), "the clock charges the caller");
+fn hand_over(clock: &mut CpuClock<TaskId>, task: &mut Task, state: State, next: TaskId) {
+    let used_counts = clock.pass_to(next, crate::platform::counter());
     task.state = state;
-    task.cpu_counts = task.cpu_counts.saturating_add(used_counts.unwrap_or(0));
+    task.cpu_counts = task.cpu_counts.saturating_add(used_counts);
 }
 
 /// The direct switch may skip the scheduler only if the target (priority

@@ -78,12 +78,10 @@ impl Handle {
         Handle((generation & GENERATION_MASK) << INDEX_BITS | (index as u32 + 1))
     }
 
-    /// The slot index, or `None` for a number with index field 0.
-    const fn index(self) -> Option<usize> {
-        match self.0 & INDEX_MASK {
-            0 => None,
-            n => Some(n as usize - 1),
-        }
+    /// The slot index; `usize::MAX` (no slot) for a number with index field 0,
+    /// so the table's bound check refuses it with no test of its own.
+    const fn index(self) -> usize {
+        ((self.0 & INDEX_MASK) as usize).wrapping_sub(1)
     }
 
     const fn generation(self) -> u32 {
@@ -191,7 +189,7 @@ impl<O, const MAX_SLOTS: usize> HandleTable<O, MAX_SLOTS> {
 
     /// The slot index `h` names, if it names a live capability.
     fn live_index(&self, h: Handle) -> Result<usize, CapError> {
-        let index = h.index().ok_or(CapError::InvalidHandle)?;
+        let index = h.index();
         match self.slots.get(index) {
             Some(slot) if slot.cap.is_some() && slot.generation == h.generation() => Ok(index),
             _ => Err(CapError::InvalidHandle),
