@@ -217,25 +217,6 @@ pub fn try_fast(k: &mut Kernel, takes: Takes) -> Option<Next> {
     fast_reply_recv(k, me, caller, ep, &msg)
 }
 
-/// Why the fast path did not take a syscall. It changed nothing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Declined {
-    /// A message with buffer bytes, which a [`Takes::Registers`] try leaves.
-    HasBytes,
-    /// Anything else: for a built-in server's call or the general path.
-    General,
-}
-
-/// Why a [`Takes::Registers`] try declined the current task's syscall,
-/// worked out afterwards so that the try's own code does not carry it.
-pub fn why_declined(k: &Kernel) -> Declined {
-    let x1 = k.current.and_then(|me| k.tasks.get(me)).map(|t| t.ctx.x[1]);
-    match x1.and_then(fast_message) {
-        Some((_, len_bytes)) if len_bytes != 0 => Declined::HasBytes,
-        _ => Declined::General,
-    }
-}
-
 /// `reply_recv_from` on the fast path: the bytes found in the server's memory
 /// first. Out of line and a separate copy of `fast_reply_recv`, so the
 /// register-only round trip carries none of its code.

@@ -5,7 +5,7 @@
 
 use crate::arch::aarch64::cpu;
 use crate::arch::aarch64::exceptions::{enter_user, fault_address, set_user_context, Kind};
-use crate::fastpath::{Declined, Takes};
+use crate::fastpath::Takes;
 use crate::kstate::{with_kernel, with_kernel_masked, Kernel};
 
 /// Exception class of `svc` from AArch64 (ESR_EL1.EC).
@@ -26,37 +26,42 @@ pub fn from_user(kind: Kind, esr: u64) {
     }
 }
 
-/// The IPC fast path, entered from the vectors before any dispatch: true if
-/// it handled the current task's syscall (TPIDR_EL1 then names the context
-/// to run), false if it changed nothing and the general path must run.
+/// The IPC fast path, entered from the vectors before any dispatch for a
+/// message with no buffer bytes: true if it handled the current task's
+/// syscall (TPIDR_EL1 then names the context to run), false if it changed
+/// nothing and the general path must run.
 ///
-/// A register-only message is tried first by code that makes no calls, so
-/// it needs no stack frame beyond the frame record (docs/benchmarks.md);
-/// anything else goes on to [`fast_syscall_rest`].
+/// The code tries register-only messages and makes no calls, so it needs no
+/// stack frame beyond the frame record (docs/benchmarks.md); what it
+/// declines may still be a call on a built-in server ([`fast_syscall_rest`]).
 #[inline(always)]
 pub fn fast_syscall() -> bool {
-    let declined = with_kernel_masked(|k| match crate::fastpath::try_fast(k, Takes::Registers) {
+    let done = with_kernel_masked(|k| match crate::fastpath::try_fast(k, Takes::Registers) {
         Some(next) => {
             set_user_context(k.switch_direct(next));
-            None
+            true
         }
-        None => Some(crate::fastpath::why_declined(k)),
+        None => false,
     });
-    match declined {
-        None => true,
-        Some(why) => fast_syscall_rest(why),
-    }
+    done || fast_syscall_rest(Takes::Registers)
 }
 
-/// What the register-only try declined: a message with buffer bytes goes
-/// through the fast path again, taking bytes; anything else may be a call
-/// on a built-in server, else it is for the general path.
+/// [`fast_syscall`] for a message whose descriptor names buffer bytes (or a
+/// handle, which the fast path declines).
+#[inline(always)]
+pub fn fast_syscall_bytes() -> bool {
+    fast_syscall_rest(Takes::Any)
+}
+
+/// The fast path taking any message if `takes` says so (a register-only try
+/// has been made already otherwise), then a call on a built-in server;
+/// false if neither took the syscall, which then goes the general way.
 #[inline(never)]
-fn fast_syscall_rest(why: Declined) -> bool {
+fn fast_syscall_rest(takes: Takes) -> bool {
     let outcome = with_kernel_masked(|k| {
-        let fast = match why {
-            Declined::HasBytes => crate::fastpath::try_fast(k, Takes::Any),
-            Declined::General => None,
+        let fast = match takes {
+            Takes::Any => crate::fastpath::try_fast(k, Takes::Any),
+            Takes::Registers => None,
         };
         let next = match fast {
             Some(next) => Some(k.switch_direct(next)),

@@ -143,6 +143,13 @@ extern "C" fn fast_syscall() -> bool {
     crate::trap::fast_syscall()
 }
 
+/// [`fast_syscall`] for a message with buffer bytes or a handle in its
+/// descriptor (`x1` bits 19 and up), which `vectors.s` sends here instead.
+#[no_mangle]
+extern "C" fn fast_syscall_bytes() -> bool {
+    crate::trap::fast_syscall_bytes()
+}
+
 /// Names the context the next return to EL0 restores (TPIDR_EL1).
 pub fn set_user_context(ctx: *const UserContext) {
     TPIDR_EL1.set(ctx as u64);

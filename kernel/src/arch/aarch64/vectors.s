@@ -95,6 +95,10 @@ exception_common:
     add     sp, sp, #FRAME_BYTES
     eret
 
+fast_with_bytes:                        // from user_entry, out of the register-only way
+    bl      fast_syscall_bytes
+    b       fast_done
+
 user_entry:                             // x0 = current UserContext, x1 = vector
     stp     x2, x3, [x0, #(1 * 16)]
     stp     x4, x5, [x0, #(2 * 16)]
@@ -119,7 +123,8 @@ user_entry:                             // x0 = current UserContext, x1 = vector
     stp     x2, x3, [x0, #(0 * 16)]
     mov     x29, xzr                    // kernel backtraces end here
     // A call, reply_recv or reply_recv_from (svc from AArch64, x8 still the task's) tries the
-    // IPC fast path before any dispatch: fast_syscall returns true if it did it.
+    // IPC fast path before any dispatch: fast_syscall returns true if it did it, and so does
+    // fast_syscall_bytes, which a message with buffer bytes (or a handle) goes to instead.
     cmp     x1, #8                      // lower EL, AArch64, synchronous
     b.ne    1f
     mrs     x2, esr_el1
@@ -131,7 +136,10 @@ user_entry:                             // x0 = current UserContext, x1 = vector
     ccmp    x8, #{SYS_REPLY_RECV}, #4, ne   // Z set if any of the three
     ccmp    x8, x2, #4, ne
     b.ne    1f
-    bl      fast_syscall
+    lsr     x3, x3, #19                 // x3 is still the task's x1: byte length and handle
+    cbnz    x3, fast_with_bytes
+    bl      fast_syscall                // registers only
+fast_done:
     cbnz    w0, return_to_user          // a bool: only w0 is defined
     mov     x1, #8                      // declined: the general way, same vector
 1:
