@@ -17,13 +17,48 @@
 
 // From EL0 the registers go straight into the current task's UserContext,
 // whose address TPIDR_EL1 holds; the Rust handler leaves TPIDR_EL1 naming the
-// task to run next, and return_to_user restores that one.
+// task to run next, and return_to_user restores that one. A synchronous exception from
+// AArch64 (syscalls among them) has its own way in, which tries the IPC fast path.
 .macro VECTOR_EL0 kind
 .balign 0x80
     stp     x0, x1, [sp, #-16]!
     mrs     x0, tpidr_el1
     mov     x1, #\kind
     b       user_entry
+.endm
+
+.macro VECTOR_EL0_SYNC
+.balign 0x80
+    stp     x0, x1, [sp, #-16]!
+    mrs     x0, tpidr_el1
+    b       user_sync_entry
+.endm
+
+// Saves the task's registers into its UserContext: x0 points at it, the task's own x0 and x1
+// are on the stack. Leaves x1 as it was and the task's x1 in x3.
+.macro SAVE_USER_CONTEXT
+    stp     x2, x3, [x0, #(1 * 16)]
+    stp     x4, x5, [x0, #(2 * 16)]
+    stp     x6, x7, [x0, #(3 * 16)]
+    stp     x8, x9, [x0, #(4 * 16)]
+    stp     x10, x11, [x0, #(5 * 16)]
+    stp     x12, x13, [x0, #(6 * 16)]
+    stp     x14, x15, [x0, #(7 * 16)]
+    stp     x16, x17, [x0, #(8 * 16)]
+    stp     x18, x19, [x0, #(9 * 16)]
+    stp     x20, x21, [x0, #(10 * 16)]
+    stp     x22, x23, [x0, #(11 * 16)]
+    stp     x24, x25, [x0, #(12 * 16)]
+    stp     x26, x27, [x0, #(13 * 16)]
+    stp     x28, x29, [x0, #(14 * 16)]
+    mrs     x2, sp_el0
+    stp     x30, x2, [x0, #(15 * 16)]
+    mrs     x2, elr_el1
+    mrs     x3, spsr_el1
+    stp     x2, x3, [x0, #(16 * 16)]
+    ldp     x2, x3, [sp], #16           // the task's own x0 and x1
+    stp     x2, x3, [x0, #(0 * 16)]
+    mov     x29, xzr                    // kernel backtraces end here
 .endm
 
 .section .text.vectors, "ax"
@@ -38,7 +73,7 @@ exception_vectors:
     VECTOR 5    //                     IRQ
     VECTOR 6    //                     FIQ
     VECTOR 7    //                     SError
-    VECTOR_EL0 8    // lower EL, AArch64:  synchronous
+    VECTOR_EL0_SYNC // lower EL, AArch64:  synchronous (vector 8)
     VECTOR_EL0 9    //                     IRQ
     VECTOR_EL0 10   //                     FIQ
     VECTOR_EL0 11   //                     SError
@@ -95,53 +130,35 @@ exception_common:
     add     sp, sp, #FRAME_BYTES
     eret
 
-fast_with_bytes:                        // from user_entry, out of the register-only way
+fast_with_bytes:                        // from user_sync_entry, out of the register-only way
     bl      fast_syscall_bytes
     b       fast_done
 
-user_entry:                             // x0 = current UserContext, x1 = vector
-    stp     x2, x3, [x0, #(1 * 16)]
-    stp     x4, x5, [x0, #(2 * 16)]
-    stp     x6, x7, [x0, #(3 * 16)]
-    stp     x8, x9, [x0, #(4 * 16)]
-    stp     x10, x11, [x0, #(5 * 16)]
-    stp     x12, x13, [x0, #(6 * 16)]
-    stp     x14, x15, [x0, #(7 * 16)]
-    stp     x16, x17, [x0, #(8 * 16)]
-    stp     x18, x19, [x0, #(9 * 16)]
-    stp     x20, x21, [x0, #(10 * 16)]
-    stp     x22, x23, [x0, #(11 * 16)]
-    stp     x24, x25, [x0, #(12 * 16)]
-    stp     x26, x27, [x0, #(13 * 16)]
-    stp     x28, x29, [x0, #(14 * 16)]
-    mrs     x2, sp_el0
-    stp     x30, x2, [x0, #(15 * 16)]
-    mrs     x2, elr_el1
-    mrs     x3, spsr_el1
-    stp     x2, x3, [x0, #(16 * 16)]
-    ldp     x2, x3, [sp], #16           // the task's own x0 and x1
-    stp     x2, x3, [x0, #(0 * 16)]
-    mov     x29, xzr                    // kernel backtraces end here
-    // A call, reply_recv or reply_recv_from (svc from AArch64, x8 still the task's) tries the
-    // IPC fast path before any dispatch: fast_syscall returns true if it did it, and so does
+user_sync_entry:                        // x0 = current UserContext; vector 8
+    SAVE_USER_CONTEXT
+    // A call, reply_recv or reply_recv_from (svc, x8 still the task's) tries the IPC fast path
+    // before any dispatch: fast_syscall returns true if it did it, and so does
     // fast_syscall_bytes, which a message with buffer bytes (or a handle) goes to instead.
-    cmp     x1, #8                      // lower EL, AArch64, synchronous
-    b.ne    1f
     mrs     x2, esr_el1
     lsr     x2, x2, #26
     cmp     x2, #0x15                   // EC 0x15: SVC from AArch64
-    b.ne    1f
+    b.ne    2f
     mov     x2, #{SYS_REPLY_RECV_FROM}     // over ccmp's 5-bit immediate
     cmp     x8, #{SYS_CALL}
     ccmp    x8, #{SYS_REPLY_RECV}, #4, ne   // Z set if any of the three
     ccmp    x8, x2, #4, ne
-    b.ne    1f
+    b.ne    2f
     lsr     x3, x3, #19                 // x3 is still the task's x1: byte length and handle
     cbnz    x3, fast_with_bytes
     bl      fast_syscall                // registers only
 fast_done:
     cbnz    w0, return_to_user          // a bool: only w0 is defined
-    mov     x1, #8                      // declined: the general way, same vector
+2:
+    mov     x1, #8                      // the general way, vector 8
+    b       1f
+
+user_entry:                             // x0 = current UserContext, x1 = vector
+    SAVE_USER_CONTEXT
 1:
     mov     x0, x1
     bl      user_exception
