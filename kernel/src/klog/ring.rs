@@ -28,6 +28,9 @@ pub struct LogRing<const N: usize> {
     head: usize,
     /// Offset where the next record or padding goes. Invariant: `(head + used_bytes) % N`.
     tail: usize,
+    /// Offset of the newest record (`next_seq - 1`), so printk reads it back without a walk.
+    /// Invariant: a record start when non-empty; stale (never read) when empty.
+    newest: usize,
     /// Live bytes, records and padding. Invariant: `<= N`; 0 when empty.
     used_bytes: usize,
     /// Sequence number of the oldest kept record.
@@ -59,6 +62,7 @@ impl<const N: usize> LogRing<N> {
             buf: [0; N],
             head: 0,
             tail: 0,
+            newest: 0,
             used_bytes: 0,
             first_seq: 0,
             next_seq: 0,
@@ -120,10 +124,15 @@ impl<const N: usize> LogRing<N> {
         self.push_with(level, time_ns, |w| w.write_fmt(args))
     }
 
-    /// The record numbered `seq`, if it is still kept.
+    /// The record numbered `seq`, if it is still kept; the newest without a walk.
     pub fn get(&self, seq: u64) -> Option<Record<'_>> {
         if seq < self.first_seq || seq >= self.next_seq {
             return None;
+        }
+        if seq + 1 == self.next_seq {
+            let record = self.record_at(self.newest);
+            debug_assert_eq!(record.seq, seq, "newest record offset lost");
+            return Some(record);
         }
         self.iter_from(seq).next()
     }
@@ -203,6 +212,7 @@ impl<const N: usize> LogRing<N> {
         debug_assert!(off == self.tail && len_bytes <= Self::MAX_TEXT_BYTES);
         let seq = self.next_seq;
         self.write_header(off, len_bytes, level, truncated, seq, time_ns);
+        self.newest = off;
         let rec_bytes = HEADER_BYTES + len_bytes;
         self.tail = (off + rec_bytes) % N;
         self.used_bytes += rec_bytes;

@@ -261,3 +261,20 @@ fn format_line_matches_linux() {
     r.time_ns = u64::MAX;
     assert_eq!(line(&r, false), "[18446744073.709551] ");
 }
+
+#[test]
+fn get_reads_the_newest_record_without_walking_the_ring() {
+    // printk reads back every record it pushes: a walk from the oldest made
+    // each line cost more than the one before until the ring filled.
+    let mut ring = LogRing::<1024>::new();
+    ring.push(Level::Info, 1, "aaaaaaaaaaaaaaaaaaaa");
+    ring.push(Level::Info, 2, "second");
+    let newest = ring.push(Level::Info, 3, "newest");
+    // Break the oldest header's length: any walk from `head` now loses its place.
+    let head = ring.head;
+    ring.buf[head..head + 2].copy_from_slice(&0u16.to_le_bytes());
+    assert_eq!(
+        ring.get(newest).map(|r| (r.seq, r.text)),
+        Some((newest, "newest"))
+    );
+}
