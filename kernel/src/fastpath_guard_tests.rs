@@ -1,0 +1,85 @@
+//! Host tests of the fast path's guards that hand a syscall to the general path: the scheduler, the ASID allocator, deadlines, buffer bytes.
+
+use super::*;
+
+#[test]
+fn what_needs_the_scheduler_or_the_asid_allocator_is_left_to_the_general_path() {
+    let mut k = kernel();
+    let p = call_rig(&mut k);
+    host::advance_ticks(1);
+    assert_declines(&mut k, "a tick not yet accounted");
+    assert_eq!(general(&mut k), Some(p.srv), "the general path delivers");
+    assert_eq!(k.ticks_seen, host::ticks(), "and accounts the tick");
+
+    let mut k = kernel();
+    let p = call_rig(&mut k);
+    k.account_switch(Some(p.srv));
+    assert_declines(&mut k, "the CPU clock charges another task");
+
+    let mut k = kernel();
+    let p = call_rig(&mut k);
+    k.loaded = Some(p.srv);
+    assert_declines(&mut k, "the caller's tables not the loaded ones");
+
+    let mut k = kernel();
+    let p = call_rig(&mut k);
+    tk(&mut k, p.srv).asid = None;
+    assert_declines(&mut k, "the server has no current ASID");
+    assert_eq!(general(&mut k), Some(p.srv));
+    assert!(tk(&mut k, p.srv).asid.is_some(), "the switch gave it one");
+    assert_eq!(k.loaded, Some(p.srv));
+}
+
+#[test]
+fn a_partner_waiting_with_a_deadline_is_left_to_the_general_path() {
+    let mut k = kernel();
+    let p = pair(&mut k);
+    assert_eq!(
+        sys(&mut k, p.srv, |k| k.sys_recv(p.h_srv, 1_000_000)),
+        Ok(())
+    );
+    load_syscall(&mut k, p.cli, Sysnum::Call, p.h_cli, words_msg(3, &[]), &[]);
+    run(&mut k, p.cli);
+    assert_declines(&mut k, "the server's receive has a deadline");
+    assert_eq!(general(&mut k), Some(p.srv));
+    assert!(
+        k.timeouts.is_empty(),
+        "the general path dropped the deadline"
+    );
+
+    let mut k = kernel();
+    let p = pair(&mut k);
+    assert_eq!(recv(&mut k, p.srv, p.h_srv), Ok(()));
+    load(&mut k, p.cli, words_msg(3, &[]), &[]);
+    assert_eq!(
+        sys(&mut k, p.cli, |k| k.sys_send(p.h_cli, true, 1_000_000)),
+        Ok(())
+    );
+    load_syscall(
+        &mut k,
+        p.srv,
+        Sysnum::ReplyRecv,
+        p.h_srv,
+        words_msg(4, &[]),
+        &[],
+    );
+    run(&mut k, p.srv);
+    assert_declines(&mut k, "the caller's call has a deadline");
+    assert_eq!(general(&mut k), Some(p.cli));
+    assert!(
+        k.timeouts.is_empty(),
+        "the general path dropped the deadline"
+    );
+    assert_eq!(state(&k, p.cli), State::Ready);
+}
+
+#[test]
+fn a_register_only_try_leaves_bytes_to_the_full_one() {
+    let mut k = kernel();
+    let p = call_rig(&mut k);
+    tk(&mut k, p.cli).ctx.x[1] = MsgInfo::new(5, 0).with_bytes(1).to_raw();
+    let before = snapshot(&k);
+    assert_eq!(try_fast(&mut k, Takes::Registers).map(|n| n.id), None);
+    assert_eq!(snapshot(&k), before, "declining changed state");
+    assert_eq!(fast(&mut k), Some(p.srv), "the full try takes it");
+}
