@@ -11,13 +11,14 @@ use systest::{image, monolithic, BootOptions, Failure, Qemu};
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Every operation ubench measures in the microkernel build.
-const OPS: [&str; 28] = [
+const OPS: [&str; 29] = [
     "null_syscall",
     "ipc_round_trip_0w",
     "ipc_round_trip_4w",
     "ipc_round_trip_64b",
     "ipc_round_trip_1k",
     "ipc_round_trip_4k",
+    "ipc_round_trip_0w_typed",
     "ipc_call_oneway_0w",
     "ipc_reply_oneway_0w",
     "ipc_call_oneway_4w",

@@ -88,6 +88,8 @@ pub mod print;
 #[cfg(target_os = "none")]
 pub mod probe;
 #[cfg(target_os = "none")]
+pub mod raw_ipc;
+#[cfg(target_os = "none")]
 pub mod registry;
 #[cfg(target_os = "none")]
 pub mod server;

@@ -3,7 +3,8 @@
 //! handle 2, for ever; `claim` claims device `device=` and sleeps holding it;
 //! `stamp` and `ntfn_stamp` are ubench's one-way partners (see below);
 //! `caller` calls endpoint handle 1 once and exits 0 if the reply is right
-//! (see [`caller`]).
+//! (see [`caller`]); `echo` answers every message on endpoint handle 1 with
+//! itself, in registers (see [`echo`]).
 //!
 //! The stamp kinds write instruction-counter readings into the shared region
 //! given as their last handle, with volatile 32-bit stores: `stamp` serves
@@ -20,6 +21,7 @@
 use ulib::abi::FOREVER;
 use ulib::mapping::Mapping;
 use ulib::probe::instructions;
+use ulib::raw_ipc::RawIpc;
 use ulib::{
     arg, eprintln, ipc, sys_call_into, sys_recv, sys_reply_recv, sys_signal, sys_wait, sys_yield,
     Landed, Msg,
@@ -52,6 +54,7 @@ fn main() -> i32 {
             }
         },
         "caller" => caller(),
+        "echo" => echo(),
         "stamp" => stamp(),
         "ntfn_stamp" => ntfn_stamp(),
         other => {
@@ -94,6 +97,32 @@ fn stamp() -> i32 {
         sent_before = instructions();
         received = sys_reply_recv(1, &msg, FOREVER);
     }
+}
+
+/// Echo server on endpoint handle 1, the shortest loop ulib allows: each
+/// message goes back as its registers came (buffer bytes included, still in
+/// the buffer), so a round trip through it is the kernel's two syscalls and
+/// a few moves (ubench's round trips, like sel4bench's server). After a
+/// failed reply (a caller gone) it receives afresh; a failed receive ends it.
+fn echo() -> i32 {
+    const EP: u32 = 1;
+    let code = {
+        let mut ipc = RawIpc::take();
+        let mut got = ipc.recv(EP);
+        loop {
+            if got[0] == 0 {
+                got = ipc.reply_recv(EP, got[1], [got[2], got[3], got[4], got[5]]);
+                continue;
+            }
+            got = ipc.recv(EP);
+            if got[0] != 0 {
+                break got[0];
+            }
+        }
+    };
+    let e = ulib::Error::check(code).err();
+    eprintln!("upartner: echo: receive failed: {e:?}");
+    1
 }
 
 /// Waits on handle 1, stamps the wake-up, signals handle 2 (region: handle 3).

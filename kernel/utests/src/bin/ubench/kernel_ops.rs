@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 use ulib::abi::FOREVER;
 use ulib::mapping::Mapping;
 use ulib::probe::instructions;
+use ulib::raw_ipc::RawIpc;
 use ulib::{
     sys_call, sys_endpoint_create, sys_info, sys_mem_create, sys_notification_create, sys_signal,
     sys_task_kill, sys_wait, sys_yield, Error, Handle, InfoKind, Msg,
@@ -66,6 +67,24 @@ const PAYLOADS: [Payload; 5] = [
     },
 ];
 
+/// The round trip through ulib's typed stubs (`sys_call`, `sys_reply_recv`)
+/// and `uecho`'s dispatch on the label: what a typical client and server add.
+const TYPED_ROUND_TRIP: (&str, &str) = (
+    "ipc_round_trip_0w_typed",
+    "IPC round trip, 0 words, typed stubs (sys_call + uecho)",
+);
+
+/// Checks once, before measuring, that `ep`'s server echoes `msg` (label and
+/// byte count), so the measured calls need only look at `x0`.
+fn echoes(ep: Handle, msg: &Msg) -> Result<(), alloc::string::String> {
+    match sys_call(ep, msg, PROBE_TIMEOUT_NS) {
+        Ok(echo) if echo.label() == msg.label() && echo.info.len_bytes == msg.info.len_bytes => {
+            Ok(())
+        }
+        other => Err(format!("the echo server answered {other:?}")),
+    }
+}
+
 /// Runs every kernel benchmark, in the order of the table.
 pub fn run(b: &mut Bench) {
     let fast = b.plan.fast;
@@ -89,27 +108,37 @@ pub fn run(b: &mut Bench) {
     }
 }
 
-/// Round trips through `uecho`; each direction through `upartner kind=stamp`.
+/// Round trips through `upartner kind=echo`, register IPC on both sides as
+/// sel4bench measures it; one more through `uecho` and ulib's typed stubs;
+/// each direction through `upartner kind=stamp`.
 fn ipc(b: &mut Bench) -> Result<(), alloc::string::String> {
     let fast = b.plan.fast;
     let echo_ep = sys_endpoint_create().map_err(|e| format!("endpoint: {e}"))?;
-    b.start("uecho", "", SAME_PRIORITY, &[echo_ep])?;
+    b.start("upartner", "kind=echo", SAME_PRIORITY, &[echo_ep])?;
     for p in &PAYLOADS {
-        let msg = p.msg;
-        // Checked once here, so the measured calls need not look at their results.
-        match sys_call(echo_ep, &msg, PROBE_TIMEOUT_NS) {
-            Ok(echo)
-                if echo.label() == msg.label() && echo.info.len_bytes == msg.info.len_bytes =>
-            {
-                b.measure(p.round_trip.0, p.round_trip.1, fast, || {
-                    let _ = sys_call(echo_ep, &msg, FOREVER);
-                    Ok::<(), Error>(())
-                });
-            }
-            other => b
-                .results
-                .fail(p.round_trip.0, &format!("uecho answered {other:?}")),
+        if let Err(e) = echoes(echo_ep, &p.msg) {
+            b.results.fail(p.round_trip.0, &e);
+            continue;
         }
+        let samples = {
+            let mut ipc = RawIpc::take();
+            let (info, words) = (p.msg.info, p.msg.words);
+            b.samples(fast, || Error::check(ipc.call(echo_ep, info, words)[0]))
+        };
+        match samples {
+            Ok(s) => b.results.add(p.round_trip.0, p.round_trip.1, &s),
+            Err(e) => b.results.fail(p.round_trip.0, &format!("{e}")),
+        }
+    }
+    let uecho_ep = sys_endpoint_create().map_err(|e| format!("endpoint: {e}"))?;
+    b.start("uecho", "", SAME_PRIORITY, &[uecho_ep])?;
+    let (name, desc) = TYPED_ROUND_TRIP;
+    let msg = Msg::new(1, []);
+    match echoes(uecho_ep, &msg) {
+        Ok(()) => b.measure(name, desc, fast, || {
+            sys_call(uecho_ep, &msg, FOREVER).map(drop)
+        }),
+        Err(e) => b.results.fail(name, &e),
     }
     let stamp_ep = sys_endpoint_create().map_err(|e| format!("endpoint: {e}"))?;
     let (region, stamps) = stamp_region()?;
