@@ -158,10 +158,32 @@ pub enum Takes {
     Any,
 }
 
-/// Tries the fast path for the current task's syscall; `Some(next)` if it was
-/// handled (the IPC is done, `next` is Ready and charged as the CPU's task)
-/// and `next` is the task to run now, with nothing left to do but switch to
-/// it. `None` changes nothing.
+/// Which IPC syscall a fast try is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `call`.
+    Call,
+    /// `reply_recv`, or `reply_recv_from` (its bytes from the server's memory).
+    ReplyRecv { from_memory: bool },
+}
+
+impl Op {
+    /// The fast path's operation for syscall number `x8`, if it has one.
+    #[inline(always)]
+    fn of(sysnum: u64) -> Option<Op> {
+        match sysnum {
+            n if n == Sysnum::Call as u64 => Some(Op::Call),
+            n if n == Sysnum::ReplyRecv as u64 => Some(Op::ReplyRecv { from_memory: false }),
+            n if n == Sysnum::ReplyRecvFrom as u64 => Some(Op::ReplyRecv { from_memory: true }),
+            _ => None,
+        }
+    }
+}
+
+/// Tries the fast path for the current task's syscall;
+/// `Some(next)` if it was handled (the IPC is done, `next` is Ready and
+/// charged as the CPU's task) and `next` is the task to run now, with nothing
+/// left to do but switch to it. `None` changes nothing.
 ///
 /// Everything that needs more than that is declined before anything changes,
 /// so the general path and the scheduler handle it: a timer tick not yet
@@ -170,14 +192,27 @@ pub enum Takes {
 #[inline(always)]
 pub fn try_fast(k: &mut Kernel, takes: Takes) -> Option<Next> {
     let me = k.current?;
+    let op = Op::of(k.tasks.get(me)?.ctx.x[8])?;
+    try_fast_as(k, op, takes)
+}
+
+/// [`try_fast`] for a syscall already known to be `op` (the vectors tell
+/// `call` from `reply_recv` by `x8` on the way in, so this reads no number).
+/// A register-only `reply_recv_from` is a `reply_recv`: it has no bytes.
+#[inline(always)]
+pub fn try_fast_as(k: &mut Kernel, op: Op, takes: Takes) -> Option<Next> {
+    let me = k.current?;
     let task = k.tasks.get(me)?;
     let x = &task.ctx.x;
-    let (call, from_memory) = match x[8] {
-        n if n == Sysnum::Call as u64 => (true, false),
-        n if n == Sysnum::ReplyRecv as u64 => (false, false),
-        n if n == Sysnum::ReplyRecvFrom as u64 => (false, true),
-        _ => return None,
-    };
+    debug_assert!(
+        Op::of(x[8]).is_some_and(|o| o == op
+            || (o, op)
+                == (
+                    Op::ReplyRecv { from_memory: true },
+                    Op::ReplyRecv { from_memory: false }
+                )),
+        "the vectors named the wrong operation"
+    );
     if x[6] != abi::FOREVER {
         return None; // a deadline needs the time queue: general path
     }
@@ -191,6 +226,7 @@ pub fn try_fast(k: &mut Kernel, takes: Takes) -> Option<Next> {
     if !switch_ok {
         return None;
     }
+    let call = op == Op::Call;
     let cap = task.handles.get(Handle::from_raw(x[0] as u32)).ok()?;
     let needed = if call { Rights::SEND } else { Rights::RECV };
     let (KObj::Endpoint(ep), true) = (cap.object, cap.rights.contains(needed)) else {
@@ -202,9 +238,9 @@ pub fn try_fast(k: &mut Kernel, takes: Takes) -> Option<Next> {
         src_frame: task.ipc_frame,
         len_bytes,
     };
-    if call {
+    let Op::ReplyRecv { from_memory } = op else {
         return fast_call(k, me, ep, &msg);
-    }
+    };
     let caller = task.reply_to?;
     if let Some(n) = task.bound_ntfn {
         if k.notifications.get(n).is_none_or(|n| n.bits != 0) {

@@ -1,4 +1,4 @@
-//! Host tests of the fast path's guards that hand a syscall to the general path: the scheduler, the ASID allocator, deadlines, buffer bytes.
+//! Host tests of the fast path's guards that hand a syscall to the general path (the scheduler, the ASID allocator, deadlines, buffer bytes) and of its per-operation entries.
 
 use super::*;
 
@@ -82,4 +82,34 @@ fn a_register_only_try_leaves_bytes_to_the_full_one() {
     assert_eq!(try_fast(&mut k, Takes::Registers).map(|n| n.id), None);
     assert_eq!(snapshot(&k), before, "declining changed state");
     assert_eq!(fast(&mut k), Some(p.srv), "the full try takes it");
+}
+
+/// What the vectors' entries run: the operation named by `x8` on the way in, registers only.
+fn fast_as(k: &mut Kernel, op: Op) -> Option<TaskId> {
+    let next = try_fast_as(k, op, Takes::Registers)?;
+    k.switch_direct(next);
+    Some(next.id)
+}
+
+#[test]
+fn the_per_operation_entries_end_where_the_decoding_try_does() {
+    let (mut named, mut decoded) = (kernel(), kernel());
+    let p = call_rig(&mut named);
+    call_rig(&mut decoded);
+    assert_eq!(fast_as(&mut named, Op::Call), Some(p.srv));
+    assert_eq!(fast(&mut decoded), Some(p.srv));
+    assert_eq!(snapshot(&named), snapshot(&decoded), "call");
+
+    let reply = Op::ReplyRecv { from_memory: false };
+    for sys in [Sysnum::ReplyRecv, Sysnum::ReplyRecvFrom] {
+        let (mut named, mut decoded) = (kernel(), kernel());
+        let p = reply_rig(&mut named);
+        reply_rig(&mut decoded);
+        for k in [&mut named, &mut decoded] {
+            tk(k, p.srv).ctx.x[8] = sys as u64; // no bytes: `reply_recv_from` is a `reply_recv`
+        }
+        assert_eq!(fast_as(&mut named, reply), Some(p.cli), "{sys:?}");
+        assert_eq!(fast(&mut decoded), Some(p.cli), "{sys:?}");
+        assert_eq!(snapshot(&named), snapshot(&decoded), "{sys:?}");
+    }
 }

@@ -5,7 +5,7 @@
 
 use crate::arch::aarch64::cpu;
 use crate::arch::aarch64::exceptions::{enter_user, fault_address, set_user_context, Kind};
-use crate::fastpath::Takes;
+use crate::fastpath::{Op, Takes};
 use crate::kstate::{with_kernel, with_kernel_masked, Kernel};
 
 /// Exception class of `svc` from AArch64 (ESR_EL1.EC).
@@ -18,7 +18,7 @@ pub fn from_user(kind: Kind, esr: u64) {
     if kind == Kind::Irq {
         crate::irq::handle();
     }
-    // `call` and `reply_recv` tried the fast path already (`fast_syscall`).
+    // `call` and `reply_recv` tried the fast path already (`fast_call`, `fast_reply_recv`).
     let next = with_kernel_masked(|k| general(k, kind, esr, syscall));
     match next {
         Some(ctx) => set_user_context(ctx),
@@ -26,8 +26,8 @@ pub fn from_user(kind: Kind, esr: u64) {
     }
 }
 
-/// The IPC fast path, entered from the vectors before any dispatch for a
-/// message with no buffer bytes: true if it handled the current task's
+/// The IPC fast path for a `call` with no buffer bytes, entered from the
+/// vectors before any dispatch: true if it handled the current task's
 /// syscall (TPIDR_EL1 then names the context to run), false if it changed
 /// nothing and the general path must run.
 ///
@@ -35,18 +35,39 @@ pub fn from_user(kind: Kind, esr: u64) {
 /// stack frame beyond the frame record (docs/benchmarks.md); what it
 /// declines may still be a call on a built-in server ([`fast_syscall_rest`]).
 #[inline(always)]
-pub fn fast_syscall() -> bool {
-    let done = with_kernel_masked(|k| match crate::fastpath::try_fast(k, Takes::Registers) {
-        Some(next) => {
-            set_user_context(k.switch_direct(next));
-            true
-        }
-        None => false,
-    });
+pub fn fast_call() -> bool {
+    fast_registers::<true>()
+}
+
+/// [`fast_call`] for a `reply_recv` (or `reply_recv_from`) with no buffer bytes.
+#[inline(always)]
+pub fn fast_reply_recv() -> bool {
+    fast_registers::<false>()
+}
+
+/// The register-only try of a `call` (`CALL`) or a `reply_recv`, then the
+/// rest. Generic, so each has its own closure, inlined into its one caller.
+#[inline(always)]
+fn fast_registers<const CALL: bool>() -> bool {
+    let op = if CALL {
+        Op::Call
+    } else {
+        Op::ReplyRecv { from_memory: false }
+    };
+    let done =
+        with_kernel_masked(
+            |k| match crate::fastpath::try_fast_as(k, op, Takes::Registers) {
+                Some(next) => {
+                    set_user_context(k.switch_direct(next));
+                    true
+                }
+                None => false,
+            },
+        );
     done || fast_syscall_rest(Takes::Registers)
 }
 
-/// [`fast_syscall`] for a message whose descriptor names buffer bytes (or a
+/// [`fast_call`] and [`fast_reply_recv`] for a message whose descriptor names buffer bytes (or a
 /// handle, which the fast path declines).
 #[inline(always)]
 pub fn fast_syscall_bytes() -> bool {

@@ -133,18 +133,26 @@ extern "C" fn user_exception(vector: u64) {
     crate::trap::from_user(kind, ESR_EL1.get());
 }
 
-/// Called by `vectors.s` first for a `call` or `reply_recv` from EL0 (`svc`
-/// with x8 naming one), after it saved the task's registers: the IPC fast
-/// path with no dispatch frame in front of it. Returns true (`w0` = 1) with
-/// TPIDR_EL1 naming the context to restore when it handled the syscall;
-/// false (nothing changed) sends the exception on to `user_exception`.
+/// Called by `vectors.s` first for a `call` from EL0 (`svc` with x8 naming
+/// it) with no buffer bytes or handle, after it saved the task's registers:
+/// the IPC fast path with no dispatch frame in front of it. Returns true
+/// (`w0` = 1) with TPIDR_EL1 naming the context to restore when it handled
+/// the syscall; false (nothing changed) sends the exception on to
+/// `user_exception`.
 #[no_mangle]
-extern "C" fn fast_syscall() -> bool {
-    crate::trap::fast_syscall()
+extern "C" fn fast_call() -> bool {
+    crate::trap::fast_call()
 }
 
-/// [`fast_syscall`] for a message with buffer bytes or a handle in its
-/// descriptor (`x1` bits 19 and up), which `vectors.s` sends here instead.
+/// [`fast_call`] for a `reply_recv` or `reply_recv_from`.
+#[no_mangle]
+extern "C" fn fast_reply_recv() -> bool {
+    crate::trap::fast_reply_recv()
+}
+
+/// [`fast_call`] and [`fast_reply_recv`] for a message with buffer bytes or
+/// a handle in its descriptor (`x1` bits 19 and up), which `vectors.s` sends
+/// here instead, whichever of the three operations it is.
 #[no_mangle]
 extern "C" fn fast_syscall_bytes() -> bool {
     crate::trap::fast_syscall_bytes()

@@ -137,22 +137,29 @@ fast_with_bytes:                        // from user_sync_entry, out of the regi
 user_sync_entry:                        // x0 = current UserContext; vector 8
     SAVE_USER_CONTEXT
     // A call, reply_recv or reply_recv_from (svc, x8 still the task's) tries the IPC fast path
-    // before any dispatch: fast_syscall returns true if it did it, and so does
-    // fast_syscall_bytes, which a message with buffer bytes (or a handle) goes to instead.
+    // before any dispatch: fast_call or fast_reply_recv for a register-only message,
+    // fast_syscall_bytes for one with buffer bytes (or a handle). Each returns true if it did it.
     mrs     x2, esr_el1
     lsr     x2, x2, #26
     cmp     x2, #0x15                   // EC 0x15: SVC from AArch64
     b.ne    2f
-    mov     x2, #{SYS_REPLY_RECV_FROM}     // over ccmp's 5-bit immediate
-    cmp     x8, #{SYS_CALL}
-    ccmp    x8, #{SYS_REPLY_RECV}, #4, ne   // Z set if any of the three
-    ccmp    x8, x2, #4, ne
-    b.ne    2f
     lsr     x3, x3, #19                 // x3 is still the task's x1: byte length and handle
+    cmp     x8, #{SYS_CALL}
+    b.eq    3f
+    cmp     x8, #{SYS_REPLY_RECV}
+    b.eq    4f
+    cmp     x8, #{SYS_REPLY_RECV_FROM}
+    b.ne    2f
+4:
     cbnz    x3, fast_with_bytes
-    bl      fast_syscall                // registers only
-fast_done:
+    bl      fast_reply_recv
     cbnz    w0, return_to_user          // a bool: only w0 is defined
+    b       2f
+3:
+    cbnz    x3, fast_with_bytes
+    bl      fast_call
+fast_done:
+    cbnz    w0, return_to_user
 2:
     mov     x1, #8                      // the general way, vector 8
     b       1f
