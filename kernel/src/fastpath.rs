@@ -163,8 +163,11 @@ pub enum Takes {
 pub enum Op {
     /// `call`.
     Call,
-    /// `reply_recv`, or `reply_recv_from` (its bytes from the server's memory).
-    ReplyRecv { from_memory: bool },
+    /// `reply_recv`, or `reply_recv_from`.
+    ReplyRecv {
+        /// `reply_recv_from`: the reply's bytes come from the server's memory.
+        from_memory: bool,
+    },
 }
 
 impl Op {

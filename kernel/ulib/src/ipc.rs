@@ -5,7 +5,8 @@
 //! so one guard covers both: a nested `with_buffer`, or a syscall that makes
 //! the kernel read or write the buffer (`sys_call`, `sys_send`, `sys_recv`,
 //! `sys_reply`, `sys_reply_recv`, `sys_exit_with_message`, `syscall_raw`)
-//! made inside `with_buffer`, panics with a message saying so. Fill the
+//! made inside `with_buffer`, panics with a message saying so. A
+//! [`crate::raw_ipc::RawIpc`] holds the guard for as long as it lives. Fill the
 //! buffer, leave the closure, then make the syscall:
 //!
 //! ```text
