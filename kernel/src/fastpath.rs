@@ -230,14 +230,16 @@ pub fn try_fast_as(k: &mut Kernel, op: Op, takes: Takes) -> Option<Next> {
         return None;
     }
     let call = op == Op::Call;
-    let cap = task.handles.get(Handle::from_raw(x[0] as u32)).ok()?;
     let needed = if call { Rights::SEND } else { Rights::RECV };
-    let (KObj::Endpoint(ep), true) = (cap.object, cap.rights.contains(needed)) else {
-        return None;
-    };
+    let (ep, badge) =
+        task.handles
+            .get_as(Handle::from_raw(x[0] as u32), |cap| match cap.object {
+                KObj::Endpoint(ep) if cap.rights.contains(needed) => Some((ep, cap.badge)),
+                _ => None,
+            })?;
     let msg = Message {
         info_raw,
-        badge: if call { cap.badge } else { 0 },
+        badge: if call { badge } else { 0 },
         src_frame: task.ipc_frame,
         len_bytes,
     };

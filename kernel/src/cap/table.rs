@@ -205,6 +205,19 @@ impl<O, const MAX_SLOTS: usize> HandleTable<O, MAX_SLOTS> {
             .ok_or(CapError::InvalidHandle)
     }
 
+    /// What `pick` makes of the capability `h` names; `None` if `h` names no
+    /// live capability or `pick` refuses it. The generation is checked
+    /// first, so a `pick` that wants one kind of object tests the slot's
+    /// kind and its liveness in one compare (the IPC fast path's lookup).
+    #[inline(always)]
+    pub fn get_as<R>(&self, h: Handle, pick: impl FnOnce(&Cap<O>) -> Option<R>) -> Option<R> {
+        let slot = self.slots.get(h.index())?;
+        if slot.generation != h.generation() {
+            return None;
+        }
+        pick(slot.cap.as_ref()?)
+    }
+
     /// The capability `h` names, if it has every right in `needed`.
     pub fn get_with(&self, h: Handle, needed: Rights) -> Result<&Cap<O>, CapError> {
         let cap = self.get(h)?;

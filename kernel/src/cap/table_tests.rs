@@ -71,6 +71,30 @@ fn get_with_checks_rights() {
 }
 
 #[test]
+fn get_as_gives_what_pick_makes_of_a_live_capability_only() {
+    let mut t = Small::new();
+    let h = t
+        .insert(Cap {
+            badge: 9,
+            ..Cap::new(7, Rights::SEND)
+        })
+        .unwrap();
+    let endpoint =
+        |c: &Cap<u32>| (c.object == 7 && c.rights.contains(Rights::SEND)).then_some(c.badge);
+    assert_eq!(t.get_as(h, endpoint), Some(9));
+    assert_eq!(
+        t.get_as(h, |c| (c.object == 8).then_some(())),
+        None,
+        "refused by pick"
+    );
+    assert_eq!(t.get_as(Handle::NONE, endpoint), None);
+    let forged = Handle::from_raw(h.raw() + (1 << INDEX_BITS));
+    assert_eq!(t.get_as(forged, endpoint), None, "another generation");
+    t.remove(h).unwrap();
+    assert_eq!(t.get_as(h, endpoint), None, "removed");
+}
+
+#[test]
 fn stale_handle_rejected_after_remove_and_reuse() {
     let mut t = Small::new();
     let old = t.insert(cap(1, Rights::ALL)).unwrap();
@@ -237,9 +261,11 @@ fn random_operations_match_a_model() {
         assert_eq!(t.len(), live.len());
         for (h, c) in &live {
             assert_eq!(t.get(*h), Ok(c));
+            assert_eq!(t.get_as(*h, |found| Some(found.clone())).as_ref(), Some(c));
         }
         for h in dead.iter().rev().take(8) {
             assert_eq!(t.get(*h), Err(CapError::InvalidHandle));
+            assert_eq!(t.get_as(*h, |_| Some(())), None, "a dead handle is picked");
         }
     }
 }
