@@ -6,6 +6,7 @@
 use crate::arch::aarch64::cpu;
 use crate::arch::aarch64::exceptions::{enter_user, fault_address, set_user_context, Kind};
 use crate::fastpath::{Op, Takes};
+use crate::task::UserContext;
 use crate::kstate::{with_kernel, with_kernel_masked, Kernel};
 
 /// Exception class of `svc` from AArch64 (ESR_EL1.EC).
@@ -27,58 +28,62 @@ pub fn from_user(kind: Kind, esr: u64) {
 }
 
 /// The IPC fast path for a `call` with no buffer bytes, entered from the
-/// vectors before any dispatch: true if it handled the current task's
-/// syscall (TPIDR_EL1 then names the context to run), false if it changed
+/// vectors before any dispatch: if it handled the current task's syscall,
+/// the context to run next (TPIDR_EL1 names it too); null if it changed
 /// nothing and the general path must run.
 ///
 /// The code tries register-only messages and makes no calls, so it needs no
 /// stack frame beyond the frame record (docs/benchmarks.md); what it
 /// declines may still be a call on a built-in server ([`fast_syscall_rest`]).
 #[inline(always)]
-pub fn fast_call() -> bool {
+pub fn fast_call() -> *const UserContext {
     fast_registers::<true>()
 }
 
 /// [`fast_call`] for a `reply_recv` (or `reply_recv_from`) with no buffer bytes.
 #[inline(always)]
-pub fn fast_reply_recv() -> bool {
+pub fn fast_reply_recv() -> *const UserContext {
     fast_registers::<false>()
 }
 
 /// The register-only try of a `call` (`CALL`) or a `reply_recv`, then the
 /// rest. Generic, so each has its own closure, inlined into its one caller.
 #[inline(always)]
-fn fast_registers<const CALL: bool>() -> bool {
+fn fast_registers<const CALL: bool>() -> *const UserContext {
     let op = if CALL {
         Op::Call
     } else {
         Op::ReplyRecv { from_memory: false }
     };
-    let done =
-        with_kernel_masked(
-            |k| match crate::fastpath::try_fast_as(k, op, Takes::Registers) {
-                Some(next) => {
-                    set_user_context(k.switch_direct(next));
-                    true
-                }
-                None => false,
-            },
-        );
-    done || fast_syscall_rest(Takes::Registers)
+    let ctx = with_kernel_masked(|k| {
+        match crate::fastpath::try_fast_as(k, op, Takes::Registers) {
+            Some(next) => {
+                let ctx = k.switch_direct(next);
+                set_user_context(ctx);
+                ctx
+            }
+            None => core::ptr::null(),
+        }
+    });
+    if ctx.is_null() {
+        return fast_syscall_rest(Takes::Registers);
+    }
+    ctx
 }
 
 /// [`fast_call`] and [`fast_reply_recv`] for a message whose descriptor names buffer bytes (or a
 /// handle, which the fast path declines).
 #[inline(always)]
-pub fn fast_syscall_bytes() -> bool {
+pub fn fast_syscall_bytes() -> *const UserContext {
     fast_syscall_rest(Takes::Any)
 }
 
 /// The fast path taking any message if `takes` says so (a register-only try
-/// has been made already otherwise), then a call on a built-in server;
-/// false if neither took the syscall, which then goes the general way.
+/// has been made already otherwise), then a call on a built-in server: the
+/// context to run next, or null if neither took the syscall, which then
+/// goes the general way.
 #[inline(never)]
-fn fast_syscall_rest(takes: Takes) -> bool {
+fn fast_syscall_rest(takes: Takes) -> *const UserContext {
     let outcome = with_kernel_masked(|k| {
         let fast = match takes {
             Takes::Any => crate::fastpath::try_fast(k, Takes::Any),
@@ -94,22 +99,22 @@ fn fast_syscall_rest(takes: Takes) -> bool {
         match next {
             Some(ctx) => {
                 set_user_context(ctx);
-                Fast::Done
+                Fast::Done(ctx)
             }
             None => Fast::Idle,
         }
     });
     match outcome {
-        Fast::Done => true,
-        Fast::Declined => false,
+        Fast::Done(ctx) => ctx,
+        Fast::Declined => core::ptr::null(),
         Fast::Idle => idle(),
     }
 }
 
-/// How `fast_syscall_rest` ended: the syscall done and TPIDR_EL1 naming the
-/// task to run, nothing changed, or done with no task able to run.
+/// How `fast_syscall_rest` ended: the syscall done and the context to run
+/// (TPIDR_EL1 names it), nothing changed, or done with no task able to run.
 enum Fast {
-    Done,
+    Done(*const UserContext),
     Declined,
     Idle,
 }

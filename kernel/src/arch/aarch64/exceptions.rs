@@ -135,18 +135,17 @@ extern "C" fn user_exception(vector: u64) {
 
 /// Called by `vectors.s` first for a `call` from EL0 (`svc` with x8 naming
 /// it) with no buffer bytes or handle, after it saved the task's registers:
-/// the IPC fast path with no dispatch frame in front of it. Returns true
-/// (`w0` = 1) with TPIDR_EL1 naming the context to restore when it handled
-/// the syscall; false (nothing changed) sends the exception on to
-/// `user_exception`.
+/// the IPC fast path with no dispatch frame in front of it. Returns the
+/// context to restore when it handled the syscall (TPIDR_EL1 names it
+/// too); null (nothing changed) sends the exception on to `user_exception`.
 #[no_mangle]
-extern "C" fn fast_call() -> bool {
+extern "C" fn fast_call() -> *const UserContext {
     crate::trap::fast_call()
 }
 
 /// [`fast_call`] for a `reply_recv` or `reply_recv_from`.
 #[no_mangle]
-extern "C" fn fast_reply_recv() -> bool {
+extern "C" fn fast_reply_recv() -> *const UserContext {
     crate::trap::fast_reply_recv()
 }
 
@@ -154,7 +153,7 @@ extern "C" fn fast_reply_recv() -> bool {
 /// a handle in its descriptor (`x1` bits 19 and up), which `vectors.s` sends
 /// here instead, whichever of the three operations it is.
 #[no_mangle]
-extern "C" fn fast_syscall_bytes() -> bool {
+extern "C" fn fast_syscall_bytes() -> *const UserContext {
     crate::trap::fast_syscall_bytes()
 }
 

@@ -138,7 +138,8 @@ user_sync_entry:                        // x0 = current UserContext; vector 8
     SAVE_USER_CONTEXT
     // A call, reply_recv or reply_recv_from (svc, x8 still the task's) tries the IPC fast path
     // before any dispatch: fast_call or fast_reply_recv for a register-only message,
-    // fast_syscall_bytes for one with buffer bytes (or a handle). Each returns true if it did it.
+    // fast_syscall_bytes for one with buffer bytes (or a handle). Each returns the context to
+    // run next if it did it (TPIDR_EL1 names it too), null if not.
     mrs     x2, esr_el1
     lsr     x2, x2, #26
     cmp     x2, #0x15                   // EC 0x15: SVC from AArch64
@@ -153,13 +154,13 @@ user_sync_entry:                        // x0 = current UserContext; vector 8
 4:
     cbnz    x3, fast_with_bytes
     bl      fast_reply_recv
-    cbnz    w0, return_to_user          // a bool: only w0 is defined
+    cbnz    x0, restore_context         // the context to run next, or null
     b       2f
 3:
     cbnz    x3, fast_with_bytes
     bl      fast_call
 fast_done:
-    cbnz    w0, return_to_user
+    cbnz    x0, restore_context
 2:
     mov     x1, #8                      // the general way, vector 8
     b       1f
@@ -174,6 +175,7 @@ user_entry:                             // x0 = current UserContext, x1 = vector
 .global return_to_user
 return_to_user:
     mrs     x0, tpidr_el1
+restore_context:                        // x0 = the UserContext to restore
     ldp     x2, x3, [x0, #(16 * 16)]
     msr     elr_el1, x2
     msr     spsr_el1, x3
