@@ -30,17 +30,18 @@ const LEN_SHIFT: u32 = 19;
 const HANDLE_SHIFT: u32 = 32;
 
 /// `x1` and its byte length if it describes a message the fast path takes:
-/// at most `MSG_REGS` words, at most `MAX_MSG_BYTES` bytes, no handle. Such a
-/// descriptor is delivered unchanged.
+/// at most `MSG_REGS` words, at most `MAX_MSG_BYTES` bytes (none if `takes`
+/// is `Registers`), no handle. Such a descriptor is delivered unchanged.
 #[inline(always)]
-fn fast_message(info_raw: u64) -> Option<(u64, usize)> {
+fn fast_message(info_raw: u64, takes: Takes) -> Option<(u64, usize)> {
     let words = (info_raw >> 16) & 0x7;
     // With no handle bits, everything above LEN_SHIFT is the byte length.
     let len_bytes = info_raw >> LEN_SHIFT;
-    let ok = info_raw >> HANDLE_SHIFT == 0
-        && words <= abi::MSG_REGS as u64
-        && len_bytes <= abi::MAX_MSG_BYTES as u64;
-    ok.then_some((info_raw, len_bytes as usize))
+    let len_ok = match takes {
+        Takes::Registers => len_bytes == 0, // no bytes and no handle
+        Takes::Any => info_raw >> HANDLE_SHIFT == 0 && len_bytes <= abi::MAX_MSG_BYTES as u64,
+    };
+    (len_ok && words <= abi::MSG_REGS as u64).then_some((info_raw, len_bytes as usize))
 }
 
 /// The message of one fast syscall: descriptor, badge, and where its buffer
@@ -219,10 +220,7 @@ pub fn try_fast_as(k: &mut Kernel, op: Op, takes: Takes) -> Option<Next> {
     if x[6] != abi::FOREVER {
         return None; // a deadline needs the time queue: general path
     }
-    let (info_raw, len_bytes) = fast_message(x[1])?;
-    if takes == Takes::Registers && len_bytes != 0 {
-        return None;
-    }
+    let (info_raw, len_bytes) = fast_message(x[1], takes)?;
     let switch_ok = k.ticks_seen == crate::platform::ticks()
         && k.loaded == Some(me)
         && k.cpu_clock.charged() == Some(me);
