@@ -24,7 +24,9 @@ use crate::task::{State, Task, TaskId};
 use crate::user_span::{copy_span, Span};
 use abi::{Rights, Sysnum};
 
-/// Where the byte length sits in `x1` (a `MsgInfo`): bits 19..32.
+/// Where the word count sits in `x1` (a `MsgInfo`): bits 16..19.
+const WORDS_SHIFT: u32 = 16;
+/// Where the byte length sits: bits 19..32.
 const LEN_SHIFT: u32 = 19;
 /// Bits of `x1` above the byte length: the handle to transfer.
 const HANDLE_SHIFT: u32 = 32;
@@ -34,14 +36,18 @@ const HANDLE_SHIFT: u32 = 32;
 /// is `Registers`), no handle. Such a descriptor is delivered unchanged.
 #[inline(always)]
 fn fast_message(info_raw: u64, takes: Takes) -> Option<(u64, usize)> {
-    let words = (info_raw >> 16) & 0x7;
-    // With no handle bits, everything above LEN_SHIFT is the byte length.
-    let len_bytes = info_raw >> LEN_SHIFT;
-    let len_ok = match takes {
-        Takes::Registers => len_bytes == 0, // no bytes and no handle
-        Takes::Any => info_raw >> HANDLE_SHIFT == 0 && len_bytes <= abi::MAX_MSG_BYTES as u64,
+    let ok = match takes {
+        // No bytes and no handle (nothing above the word count), at most
+        // MSG_REGS words: one compare.
+        Takes::Registers => info_raw >> WORDS_SHIFT <= abi::MSG_REGS as u64,
+        // With no handle bits, everything above LEN_SHIFT is the byte length.
+        Takes::Any => {
+            info_raw >> HANDLE_SHIFT == 0
+                && info_raw >> LEN_SHIFT <= abi::MAX_MSG_BYTES as u64
+                && (info_raw >> WORDS_SHIFT) & 0x7 <= abi::MSG_REGS as u64
+        }
     };
-    (len_ok && words <= abi::MSG_REGS as u64).then_some((info_raw, len_bytes as usize))
+    ok.then_some((info_raw, (info_raw >> LEN_SHIFT) as usize))
 }
 
 /// The message of one fast syscall: descriptor, badge, and where its buffer
@@ -338,7 +344,7 @@ fn fast_reply_recv<P: Payload>(
 /// receive returns them (words past the count zero), and makes `to` Ready.
 #[inline(always)]
 fn deliver_registers(from: &Task, to: &mut Task, msg: &Message) {
-    let n = ((msg.info_raw >> 16) & 0x7) as usize;
+    let n = ((msg.info_raw >> WORDS_SHIFT) & 0x7) as usize;
     let x = &mut to.ctx.x;
     x[0] = 0;
     x[1] = msg.info_raw;

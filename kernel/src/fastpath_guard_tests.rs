@@ -84,6 +84,36 @@ fn a_register_only_try_leaves_bytes_to_the_full_one() {
     assert_eq!(fast(&mut k), Some(p.srv), "the full try takes it");
 }
 
+#[test]
+fn a_register_only_try_takes_only_descriptors_of_at_most_four_words() {
+    let words = |n: u64| (n << 16) | 3; // label 3, `n` words, no bytes
+    for (raw, why) in [
+        (words(5), "five words"),
+        (words(7), "seven words"),
+        (MsgInfo::new(3, 0).with_handle(1).to_raw(), "a handle"),
+        (MsgInfo::new(3, 0).with_bytes(4096).to_raw(), "bytes"),
+    ] {
+        let mut k = kernel();
+        let p = call_rig(&mut k);
+        tk(&mut k, p.cli).ctx.x[1] = raw;
+        let before = snapshot(&k);
+        assert_eq!(
+            try_fast(&mut k, Takes::Registers).map(|n| n.id),
+            None,
+            "{why}"
+        );
+        assert_eq!(snapshot(&k), before, "{why}: declining changed state");
+    }
+    let mut k = kernel();
+    let p = call_rig(&mut k);
+    tk(&mut k, p.cli).ctx.x[1] = words(4);
+    assert_eq!(
+        try_fast(&mut k, Takes::Registers).map(|n| n.id),
+        Some(p.srv),
+        "four words"
+    );
+}
+
 /// What the vectors' entries run: the operation named by `x8` on the way in, registers only.
 fn fast_as(k: &mut Kernel, op: Op) -> Option<TaskId> {
     let next = try_fast_as(k, op, Takes::Registers)?;

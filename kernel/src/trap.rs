@@ -6,8 +6,8 @@
 use crate::arch::aarch64::cpu;
 use crate::arch::aarch64::exceptions::{enter_user, fault_address, set_user_context, Kind};
 use crate::fastpath::{Op, Takes};
-use crate::task::UserContext;
 use crate::kstate::{with_kernel, with_kernel_masked, Kernel};
+use crate::task::UserContext;
 
 /// Exception class of `svc` from AArch64 (ESR_EL1.EC).
 const EC_SVC64: u64 = 0x15;
@@ -55,16 +55,16 @@ fn fast_registers<const CALL: bool>() -> *const UserContext {
     } else {
         Op::ReplyRecv { from_memory: false }
     };
-    let ctx = with_kernel_masked(|k| {
-        match crate::fastpath::try_fast_as(k, op, Takes::Registers) {
+    let ctx = with_kernel_masked(
+        |k| match crate::fastpath::try_fast_as(k, op, Takes::Registers) {
             Some(next) => {
                 let ctx = k.switch_direct(next);
                 set_user_context(ctx);
                 ctx
             }
             None => core::ptr::null(),
-        }
-    });
+        },
+    );
     if ctx.is_null() {
         return fast_syscall_rest(Takes::Registers);
     }
