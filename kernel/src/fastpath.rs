@@ -145,12 +145,12 @@ impl Next {
     /// stale one needs the allocator, which the general path's switch runs.
     #[inline(always)]
     fn of(id: TaskId, to: &Task, asid_generation: u64) -> Option<Next> {
-        let asid = to.asid.filter(|a| a.generation() == asid_generation)?;
+        let asid = crate::mem::asid::Asid::current_value(to.asid, asid_generation)?;
         let root = to.space.as_ref()?.root().as_usize();
         Some(Next {
             id,
             ctx: to.ctx.as_ptr(),
-            tables: (root, asid.value()),
+            tables: (root, asid),
         })
     }
 }

@@ -36,6 +36,28 @@ fn current_generation_asid_is_kept() {
 }
 
 #[test]
+fn current_value_is_the_value_of_a_current_asid_only() {
+    let mut a = AsidAllocator::with_bits(2).unwrap();
+    let (asid, _) = a.assign(None);
+    let generation = a.generation();
+    assert!(generation >= 1);
+    assert_eq!(
+        Asid::current_value(Some(asid), generation),
+        Some(asid.value())
+    );
+    assert_eq!(Asid::current_value(None, generation), None, "no ASID");
+    for _ in 0..4 {
+        let _ = a.assign(None); // 2 bits: three values, then a rollover
+    }
+    assert_ne!(a.generation(), generation);
+    assert_eq!(
+        Asid::current_value(Some(asid), a.generation()),
+        None,
+        "stale"
+    );
+}
+
+#[test]
 fn full_width_hands_out_every_nonzero_value_once() {
     let mut a = AsidAllocator::new();
     let mut seen = alloc::vec![false; 1 << 16];
