@@ -49,9 +49,10 @@ impl Kernel {
         self.current = Some(next.id);
         self.quantum.reset();
         if self.loaded != Some(next.id) {
-            // TTBR0 walks are on: the caller's tables were loaded (a guard of `try_fast`).
+            // TTBR0 walks are on: the caller's tables were loaded (a guard of
+            // `try_fast`). Nothing reads user memory before the `eret`.
             let (root, asid) = next.tables;
-            platform::switch_user_tables(root, asid);
+            platform::switch_user_tables_for_eret(root, asid);
             self.loaded = Some(next.id);
         }
         next.ctx

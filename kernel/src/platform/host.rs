@@ -165,6 +165,11 @@ pub fn switch_user_tables(_root: usize, asid: u16) {
     with(|m| m.loaded_asid = Some(asid));
 }
 
+/// `switch_user_tables` without the barrier (the target's `eret` synchronizes).
+pub fn switch_user_tables_for_eret(root: usize, asid: u16) {
+    switch_user_tables(root, asid);
+}
+
 /// The ASID whose tables are loaded, if any.
 pub fn loaded_asid() -> Option<u16> {
     with(|m| m.loaded_asid)

@@ -14,13 +14,15 @@ mod target;
 pub use host::{
     ack_irq, copy_frame_prefix, copy_into_frame, counter, counts_to_ns, device_released,
     fault_in_kernel, flush_tlb_all, flush_tlb_asid, free_frames, load_user_tables, monotonic_ns,
-    read_frame, set_irq_bound, switch_user_tables, take_fired_irqs, ticks, unload_user_tables,
-    user_readable_pa, user_writable_pa, with_frame, write_frame, AddressSpace, CtxBox,
+    read_frame, set_irq_bound, switch_user_tables, switch_user_tables_for_eret, take_fired_irqs,
+    ticks, unload_user_tables, user_readable_pa, user_writable_pa, with_frame, write_frame,
+    AddressSpace, CtxBox,
 };
 #[cfg(target_os = "none")]
 pub use target::{
     ack_irq, copy_frame_prefix, copy_into_frame, counter, counts_to_ns, device_released,
     fault_in_kernel, flush_tlb_all, flush_tlb_asid, free_frames, load_user_tables, monotonic_ns,
-    read_frame, set_irq_bound, switch_user_tables, take_fired_irqs, ticks, unload_user_tables,
-    user_readable_pa, user_writable_pa, with_frame, write_frame, AddressSpace, CtxBox,
+    read_frame, set_irq_bound, switch_user_tables, switch_user_tables_for_eret, take_fired_irqs,
+    ticks, unload_user_tables, user_readable_pa, user_writable_pa, with_frame, write_frame,
+    AddressSpace, CtxBox,
 };

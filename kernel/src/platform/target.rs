@@ -1,8 +1,8 @@
 //! The real machine behind `platform`: re-exports, plus one helper over the global frame allocator.
 
 pub use crate::arch::aarch64::mmu::{
-    flush_tlb_all, flush_tlb_asid, load_user_tables, switch_user_tables, unload_user_tables,
-    user_readable_pa, user_writable_pa,
+    flush_tlb_all, flush_tlb_asid, load_user_tables, switch_user_tables,
+    switch_user_tables_for_eret, unload_user_tables, user_readable_pa, user_writable_pa,
 };
 pub use crate::irq::{ack as ack_irq, set_bound as set_irq_bound, take_fired as take_fired_irqs};
 pub use crate::mem::ctx_box::CtxBox;

@@ -58,6 +58,15 @@ pub fn switch_user_tables(root: usize, asid: u16) {
     barrier::isb(barrier::SY);
 }
 
+/// [`switch_user_tables`] on the way back to EL0, with no barrier: the
+/// `eret` that ends the exception is a context synchronization event, so
+/// the new TTBR0 is in force from the task's first instruction. For the
+/// IPC fast path's switch, which touches no user address before that.
+#[inline(always)]
+pub fn switch_user_tables_for_eret(root: usize, asid: u16) {
+    TTBR0_EL1.set(root as u64 | (u64::from(asid) << 48));
+}
+
 /// Walks the loaded TTBR0 tables for user address `va` with the `AT`
 /// operation `$op` and returns `PAR_EL1`.
 macro_rules! at_par {
