@@ -41,9 +41,10 @@ impl Asid {
         self.0.get() >> 16
     }
 
-    /// The TTBR0 value of `asid` if it belongs to `generation`. No ASID has
-    /// all bits 0, so its generation 0 is never current (the allocator's
-    /// generations start at 1): one shift and one compare, no test for `None`.
+    /// The TTBR0 value of `asid` if it belongs to `generation`. `None` is
+    /// read as all bits 0, whose generation 0 is never current (the
+    /// allocator's generations start at 1): one shift and one compare, no
+    /// test for `None`.
     #[inline(always)]
     pub fn current_value(asid: Option<Asid>, generation: u64) -> Option<u16> {
         let raw = asid.map_or(0, |a| a.0.get());
