@@ -22,10 +22,7 @@ use ulib::abi::FOREVER;
 use ulib::mapping::Mapping;
 use ulib::probe::instructions;
 use ulib::raw_ipc::RawIpc;
-use ulib::{
-    arg, eprintln, ipc, sys_call_into, sys_recv, sys_reply_recv, sys_signal, sys_wait, sys_yield,
-    Landed, Msg,
-};
+use ulib::{arg, eprintln, ipc, sys_call_into, sys_signal, sys_wait, sys_yield, Landed, Msg};
 
 ulib::entry!(main);
 
@@ -75,28 +72,31 @@ fn stamps(handle: u32) -> Option<Mapping> {
     }
 }
 
-/// Echo server on handle 1 that stamps arrival and departure (region: handle 2).
+/// Echo server on handle 1 that stamps arrival and departure (region: handle
+/// 2), in register IPC like [`echo`].
 fn stamp() -> i32 {
     let Some(mut region) = stamps(2) else {
         return 1;
     };
-    let mut received = sys_recv(1, FOREVER);
-    let mut sent_before: u32 = 0;
-    loop {
-        // Read first: what follows the syscall's return is not IPC.
-        let arrived = instructions();
-        let msg = match received {
-            Ok((msg, _)) => msg,
-            Err(e) => {
-                eprintln!("upartner: receive failed: {e}");
-                return 1;
+    let code = {
+        let mut ipc = RawIpc::take();
+        let mut got = ipc.recv(1);
+        let mut sent_before: u32 = 0;
+        loop {
+            // Read first: what follows the syscall's return is not IPC.
+            let arrived = instructions();
+            if got[0] != 0 {
+                break got[0];
             }
-        };
-        region.write32(RECV_AT, arrived);
-        region.write32(SENT_AT, sent_before);
-        sent_before = instructions();
-        received = sys_reply_recv(1, &msg, FOREVER);
-    }
+            region.write32(RECV_AT, arrived);
+            region.write32(SENT_AT, sent_before);
+            sent_before = instructions();
+            got = ipc.reply_recv(1, got[1], [got[2], got[3], got[4], got[5]]);
+        }
+    };
+    let e = ulib::Error::check(code).err();
+    eprintln!("upartner: stamp: receive failed: {e:?}");
+    1
 }
 
 /// Echo server on endpoint handle 1, the shortest loop ulib allows: each
