@@ -196,9 +196,10 @@ impl Op {
 /// left to do but switch to it. `None` changes nothing.
 ///
 /// Everything that needs more than that is declined before anything changes,
-/// so the general path and the scheduler handle it: a timer tick not yet
-/// accounted, a CPU clock charging someone else, tables not loaded, a target
-/// with a stale ASID or a deadline.
+/// so the general path and the scheduler handle it: a CPU clock charging
+/// someone else, tables not loaded, a target with a stale ASID or a
+/// deadline. No timer tick is ever waiting to be accounted here (see
+/// [`try_fast_as`]).
 #[inline(always)]
 pub fn try_fast(k: &mut Kernel, takes: Takes) -> Option<Next> {
     let me = k.current?;
@@ -227,10 +228,17 @@ pub fn try_fast_as(k: &mut Kernel, op: Op, takes: Takes) -> Option<Next> {
         return None; // a deadline needs the time queue: general path
     }
     let (info_raw, len_bytes) = fast_message(x[1], takes)?;
-    let switch_ok = k.ticks_seen == crate::platform::ticks()
-        && k.loaded == Some(me)
-        && k.cpu_clock.charged() == Some(me);
-    if !switch_ok {
+    // No tick waits to be accounted at a syscall: the tick count moves only
+    // in the IRQ handler, IRQs are masked in the kernel except while it
+    // idles, and both ways from an interrupt back to user mode (the IRQ
+    // exception's general path, idle) account ticks first. Were one ever
+    // missed, the next tick's interrupt would account both.
+    debug_assert_eq!(
+        k.ticks_seen,
+        crate::platform::ticks(),
+        "a tick not accounted"
+    );
+    if k.loaded != Some(me) || k.cpu_clock.charged() != Some(me) {
         return None;
     }
     let call = op == Op::Call;

@@ -1,16 +1,31 @@
-//! Host tests of the fast path's guards that hand a syscall to the general path (the scheduler, the ASID allocator, deadlines, buffer bytes) and of its per-operation entries.
+//! Host tests of the fast path's guards that hand a syscall to the general path (the CPU clock, the ASID allocator, deadlines, buffer bytes), of the tick it relies on never waiting, and of its per-operation entries.
 
 use super::*;
 
+/// The fast path relies on every way back to user mode after an interrupt
+/// accounting its tick; the general path does (the IRQ exception and idle
+/// go through `account_ticks`), and a syscall that found one waiting would
+/// be a broken kernel, which debug builds report.
 #[test]
-fn what_needs_the_scheduler_or_the_asid_allocator_is_left_to_the_general_path() {
+fn a_tick_is_accounted_before_user_mode_runs_again() {
     let mut k = kernel();
     let p = call_rig(&mut k);
     host::advance_ticks(1);
-    assert_declines(&mut k, "a tick not yet accounted");
     assert_eq!(general(&mut k), Some(p.srv), "the general path delivers");
     assert_eq!(k.ticks_seen, host::ticks(), "and accounts the tick");
+}
 
+#[test]
+#[should_panic(expected = "a tick not accounted")]
+fn a_syscall_that_finds_a_tick_waiting_is_a_broken_invariant() {
+    let mut k = kernel();
+    call_rig(&mut k);
+    host::advance_ticks(1);
+    let _ = try_fast(&mut k, Takes::Any);
+}
+
+#[test]
+fn what_needs_another_clock_or_the_asid_allocator_is_left_to_the_general_path() {
     let mut k = kernel();
     let p = call_rig(&mut k);
     k.account_switch(Some(p.srv));

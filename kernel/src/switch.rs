@@ -40,8 +40,9 @@ impl Kernel {
     }
 
     /// After the fast path: straight to `next` (Ready, already charged as the
-    /// CPU's task, its ASID current) without the scheduler; `try_fast`
-    /// declined if a tick was due. Returns its context.
+    /// CPU's task, its ASID current) without the scheduler: no tick waits to
+    /// be accounted at a syscall (see `fastpath::try_fast_as`). Returns its
+    /// context.
     #[inline(always)]
     pub fn switch_direct(&mut self, next: Next) -> *const UserContext {
         debug_assert_eq!(self.cpu_clock.charged(), Some(next.id));
