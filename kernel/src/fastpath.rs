@@ -196,9 +196,9 @@ impl Op {
 /// left to do but switch to it. `None` changes nothing.
 ///
 /// Everything that needs more than that is declined before anything changes,
-/// so the general path and the scheduler handle it: a CPU clock charging
-/// someone else, tables not loaded, a target with a stale ASID or a
-/// deadline. No timer tick is ever waiting to be accounted here (see
+/// so the general path and the scheduler handle it: tables not loaded, a
+/// target with a stale ASID or a deadline. No timer tick is ever waiting to
+/// be accounted here, and the CPU clock always charges the caller (see
 /// [`try_fast_as`]).
 #[inline(always)]
 pub fn try_fast(k: &mut Kernel, takes: Takes) -> Option<Next> {
@@ -228,17 +228,28 @@ pub fn try_fast_as(k: &mut Kernel, op: Op, takes: Takes) -> Option<Next> {
         return None; // a deadline needs the time queue: general path
     }
     let (info_raw, len_bytes) = fast_message(x[1], takes)?;
-    // No tick waits to be accounted at a syscall: the tick count moves only
-    // in the IRQ handler, IRQs are masked in the kernel except while it
-    // idles, and both ways from an interrupt back to user mode (the IRQ
-    // exception's general path, idle) account ticks first. Were one ever
-    // missed, the next tick's interrupt would account both.
+    // Two things hold at every syscall, because every way back to user mode
+    // (`switch_to`, `switch_direct`, a built-in call's return) makes them
+    // hold; only debug builds check them here. Breaking either would
+    // misplace CPU time, not memory:
+    // - no tick waits to be accounted: the tick count moves only in the IRQ
+    //   handler, IRQs are masked in the kernel except while it idles, and
+    //   both ways from an interrupt back to user mode (the IRQ exception's
+    //   general path, idle) account ticks first;
+    // - the CPU clock charges the caller.
     debug_assert_eq!(
         k.ticks_seen,
         crate::platform::ticks(),
         "a tick not accounted"
     );
-    if k.loaded != Some(me) || k.cpu_clock.charged() != Some(me) {
+    debug_assert_eq!(
+        k.cpu_clock.charged(),
+        Some(me),
+        "the clock charges another task"
+    );
+    // The loaded tables stay a guard: the switch below trusts them, and
+    // isolation depends on it.
+    if k.loaded != Some(me) {
         return None;
     }
     let call = op == Op::Call;

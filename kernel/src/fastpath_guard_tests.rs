@@ -1,11 +1,13 @@
-//! Host tests of the fast path's guards that hand a syscall to the general path (the CPU clock, the ASID allocator, deadlines, buffer bytes), of the tick it relies on never waiting, and of its per-operation entries.
+//! Host tests of the fast path's guards that hand a syscall to the general path (tables, the ASID allocator, deadlines, buffer bytes), of what it relies on instead of guarding (no tick waiting, the clock charging the caller), and of its per-operation entries.
 
 use super::*;
 
 /// The fast path relies on every way back to user mode after an interrupt
-/// accounting its tick; the general path does (the IRQ exception and idle
-/// go through `account_ticks`), and a syscall that found one waiting would
-/// be a broken kernel, which debug builds report.
+/// accounting its tick, and on the CPU clock charging the running task; the
+/// general path makes both hold (the IRQ exception and idle go through
+/// `account_ticks`, every switch through `account_switch`), and a syscall
+/// that found either broken would be a broken kernel, which debug builds
+/// report.
 #[test]
 fn a_tick_is_accounted_before_user_mode_runs_again() {
     let mut k = kernel();
@@ -13,6 +15,11 @@ fn a_tick_is_accounted_before_user_mode_runs_again() {
     host::advance_ticks(1);
     assert_eq!(general(&mut k), Some(p.srv), "the general path delivers");
     assert_eq!(k.ticks_seen, host::ticks(), "and accounts the tick");
+    assert_eq!(
+        k.cpu_clock.charged(),
+        Some(p.srv),
+        "and charges whom it runs"
+    );
 }
 
 #[test]
@@ -25,12 +32,16 @@ fn a_syscall_that_finds_a_tick_waiting_is_a_broken_invariant() {
 }
 
 #[test]
-fn what_needs_another_clock_or_the_asid_allocator_is_left_to_the_general_path() {
+#[should_panic(expected = "the clock charges another task")]
+fn a_syscall_whose_caller_the_clock_does_not_charge_is_a_broken_invariant() {
     let mut k = kernel();
     let p = call_rig(&mut k);
     k.account_switch(Some(p.srv));
-    assert_declines(&mut k, "the CPU clock charges another task");
+    let _ = try_fast(&mut k, Takes::Any);
+}
 
+#[test]
+fn what_needs_other_tables_or_the_asid_allocator_is_left_to_the_general_path() {
     let mut k = kernel();
     let p = call_rig(&mut k);
     k.loaded = Some(p.srv);
