@@ -6,7 +6,7 @@
 use crate::arch::aarch64::cpu;
 use crate::arch::aarch64::exceptions::{enter_user, fault_address, set_user_context, Kind};
 use crate::fastpath::{Op, Takes};
-use crate::kstate::{with_kernel, with_kernel_masked, Kernel};
+use crate::kstate::{with_kernel, with_kernel_at, with_kernel_masked, Kernel, KernelLock};
 use crate::task::UserContext;
 
 /// Exception class of `svc` from AArch64 (ESR_EL1.EC).
@@ -36,35 +36,35 @@ pub fn from_user(kind: Kind, esr: u64) {
 /// stack frame beyond the frame record (docs/benchmarks.md); what it
 /// declines may still be a call on a built-in server ([`fast_syscall_rest`]).
 #[inline(always)]
-pub fn fast_call() -> *const UserContext {
-    fast_registers::<true>()
+pub fn fast_call(kernel: &KernelLock) -> *const UserContext {
+    fast_registers::<true>(kernel)
 }
 
 /// [`fast_call`] for a `reply_recv` (or `reply_recv_from`) with no buffer bytes.
 #[inline(always)]
-pub fn fast_reply_recv() -> *const UserContext {
-    fast_registers::<false>()
+pub fn fast_reply_recv(kernel: &KernelLock) -> *const UserContext {
+    fast_registers::<false>(kernel)
 }
 
 /// The register-only try of a `call` (`CALL`) or a `reply_recv`, then the
 /// rest. Generic, so each has its own closure, inlined into its one caller.
 #[inline(always)]
-fn fast_registers<const CALL: bool>() -> *const UserContext {
+fn fast_registers<const CALL: bool>(kernel: &KernelLock) -> *const UserContext {
     let op = if CALL {
         Op::Call
     } else {
         Op::ReplyRecv { from_memory: false }
     };
-    let ctx = with_kernel_masked(
-        |k| match crate::fastpath::try_fast_as(k, op, Takes::Registers) {
+    let ctx = with_kernel_at(kernel, |k| {
+        match crate::fastpath::try_fast_as(k, op, Takes::Registers) {
             Some(next) => {
                 let ctx = k.switch_direct(next);
                 set_user_context(ctx);
                 ctx
             }
             None => core::ptr::null(),
-        },
-    );
+        }
+    });
     if ctx.is_null() {
         return fast_syscall_rest(Takes::Registers);
     }

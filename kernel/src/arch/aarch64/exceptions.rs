@@ -1,6 +1,7 @@
 //! Exception entry: the vector table, the saved-context frame and the dispatch to kernel handlers.
 
 use super::context::UserContext;
+use crate::kstate::KernelLock;
 use aarch64_cpu::asm::barrier;
 use aarch64_cpu::registers::{Readable, Writeable, ESR_EL1, FAR_EL1, TPIDR_EL1, VBAR_EL1};
 
@@ -33,6 +34,7 @@ core::arch::global_asm!(
     SYS_CALL = const abi::Sysnum::Call as u64,
     SYS_REPLY_RECV = const abi::Sysnum::ReplyRecv as u64,
     SYS_REPLY_RECV_FROM = const abi::Sysnum::ReplyRecvFrom as u64,
+    KERNEL = sym crate::kstate::KERNEL,
 );
 
 /// Which of the 16 vectors was taken.
@@ -138,15 +140,16 @@ extern "C" fn user_exception(vector: u64) {
 /// the IPC fast path with no dispatch frame in front of it. Returns the
 /// context to restore when it handled the syscall (TPIDR_EL1 names it
 /// too); null (nothing changed) sends the exception on to `user_exception`.
+/// `vectors.s` passes the kernel state's lock (`kstate::KERNEL`).
 #[no_mangle]
-extern "C" fn fast_call() -> *const UserContext {
-    crate::trap::fast_call()
+extern "C" fn fast_call(kernel: &'static KernelLock) -> *const UserContext {
+    crate::trap::fast_call(kernel)
 }
 
 /// [`fast_call`] for a `reply_recv` or `reply_recv_from`.
 #[no_mangle]
-extern "C" fn fast_reply_recv() -> *const UserContext {
-    crate::trap::fast_reply_recv()
+extern "C" fn fast_reply_recv(kernel: &'static KernelLock) -> *const UserContext {
+    crate::trap::fast_reply_recv(kernel)
 }
 
 /// [`fast_call`] and [`fast_reply_recv`] for a message with buffer bytes or

@@ -153,11 +153,15 @@ user_sync_entry:                        // x0 = current UserContext; vector 8
     b.ne    2f
 4:
     cbnz    x3, fast_with_bytes
+    adrp    x0, {KERNEL}                // the kernel state's lock, an argument of the fast path
+    add     x0, x0, :lo12:{KERNEL}
     bl      fast_reply_recv
     cbnz    x0, restore_context         // the context to run next, or null
     b       2f
 3:
     cbnz    x3, fast_with_bytes
+    adrp    x0, {KERNEL}
+    add     x0, x0, :lo12:{KERNEL}
     bl      fast_call
 fast_done:
     cbnz    x0, restore_context
