@@ -201,6 +201,51 @@ fn repeated_fast_round_trips_match_the_general_path() {
 }
 
 /// Asserts that the fast path declines the current syscall in `k` and changes nothing.
+/// A timer interrupt as `trap` handles one: the tick accounted, then the scheduler's pick.
+fn interrupt(k: &mut Kernel) -> Option<TaskId> {
+    advance(k, crate::platform::host::TICK_NS);
+    let next = k.pick_next()?;
+    k.switch_to(next);
+    Some(next)
+}
+
+#[test]
+fn a_client_and_server_trading_the_cpu_leave_a_slice_to_a_task_of_their_priority() {
+    for path in [fast as fn(&mut Kernel) -> Option<TaskId>, general] {
+        let mut k = kernel();
+        let p = reply_rig(&mut k);
+        let other = task(&mut k, "other", 5);
+        let mut ran = None;
+        // Each round trip hands the CPU across twice; a tick comes after each.
+        for round in 0..4 * crate::sched::queue::TIMESLICE_TICKS {
+            assert_eq!(path(&mut k), Some(p.cli), "round {round}: the reply");
+            load_syscall(
+                &mut k,
+                p.cli,
+                Sysnum::Call,
+                p.h_cli,
+                words_msg(1, &[1]),
+                &[1],
+            );
+            assert_eq!(path(&mut k), Some(p.srv), "round {round}: the call");
+            load_syscall(
+                &mut k,
+                p.srv,
+                Sysnum::ReplyRecv,
+                p.h_srv,
+                words_msg(2, &[]),
+                &[],
+            );
+            if interrupt(&mut k) == Some(other) {
+                ran = Some(round);
+                break;
+            }
+        }
+        // The pair shares one slice: the tick that ends it lets `other` run.
+        assert_eq!(ran, Some(crate::sched::queue::TIMESLICE_TICKS - 1));
+    }
+}
+
 fn assert_declines(k: &mut Kernel, why: &str) {
     let before = snapshot(k);
     assert_eq!(try_fast(k, Takes::Any).map(|n| n.id), None, "{why}");

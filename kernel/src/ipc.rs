@@ -143,8 +143,9 @@ impl Kernel {
                 let deadline = platform::monotonic_ns().saturating_add(timeout_ns);
                 let _ = self.timeouts.insert(deadline, me);
             }
-            self.current = Some(r); // direct switch: no run queue, no scheduler
-            self.quantum.reset();
+            // Direct switch: no run queue, no scheduler, and the server runs
+            // out the caller's time slice (`Kernel::switch_direct`).
+            self.current = Some(r);
         } else {
             self.cur().ctx.set_result(Ok(()));
             self.wake(r);
@@ -279,8 +280,7 @@ impl Kernel {
         let blocked = self.cur().state != State::Ready;
         match caller {
             Some(c) if blocked && result.is_ok() => {
-                self.current = Some(c); // direct switch back to the caller
-                self.quantum.reset();
+                self.current = Some(c); // direct switch back, in the same slice
             }
             Some(c) => self.wake(c),
             None => {}

@@ -43,12 +43,17 @@ impl Kernel {
     /// CPU's task, its ASID current) without the scheduler: no tick waits to
     /// be accounted at a syscall (see `fastpath::try_fast_as`). Returns its
     /// context.
+    ///
+    /// `next` runs out the time slice of the task it takes over from, as the
+    /// general path's direct switches do: a client and a server trading the
+    /// CPU share one slice, so when it ends a ready task of their priority
+    /// gets its turn. (A fresh slice per switch would let such a pair keep
+    /// that task off the CPU for as long as they trade faster than a slice.)
     #[inline(always)]
     pub fn switch_direct(&mut self, next: Next) -> *const UserContext {
         debug_assert_eq!(self.cpu_clock.charged(), Some(next.id));
         debug_assert_eq!(self.ticks_seen, platform::ticks());
         self.current = Some(next.id);
-        self.quantum.reset();
         if self.loaded != Some(next.id) {
             // TTBR0 walks are on: the caller's tables were loaded (a guard of
             // `try_fast`). Nothing reads user memory before the `eret`.
