@@ -380,7 +380,7 @@ fn deliver_registers(from: &Task, to: &mut Task, msg: &Message) {
 fn hand_over(clock: &mut CpuClock<TaskId>, task: &mut Task, state: State, next: TaskId) {
     let used_counts = clock.pass_to(next, crate::platform::counter());
     task.state = state;
-    task.cpu_counts = task.cpu_counts.saturating_add(used_counts);
+    task.cpu_counts += used_counts;
 }
 
 /// The direct switch may skip the scheduler only if the target (priority

@@ -205,7 +205,7 @@ impl Kernel {
 
     fn charge_cpu(&mut self, t: TaskId, counts: u64) {
         if let Some(task) = self.tasks.get_mut(t) {
-            task.cpu_counts = task.cpu_counts.saturating_add(counts);
+            task.cpu_counts += counts;
         }
     }
 
