@@ -60,9 +60,8 @@ pub struct Kernel {
     pub devices: crate::builtin::Devices,
 }
 
-/// The kernel state. Code reaches it through `with_kernel` and
-/// `with_kernel_masked`; the vectors hand its address to the IPC fast path
-/// (`with_kernel_at`).
+/// The kernel state. Code reaches it through `with_kernel`; the vectors
+/// hand its address to every exception handler from EL0 (`with_kernel_at`).
 pub(crate) static KERNEL: KernelLock = IrqMutex::new(Kernel::new());
 
 /// The lock around the kernel state.
@@ -73,16 +72,11 @@ pub fn with_kernel<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
     f(&mut KERNEL.lock())
 }
 
-/// `with_kernel` for the exception path, where IRQs are masked already.
-#[inline(always)]
-pub fn with_kernel_masked<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
-    f(&mut KERNEL.lock_masked())
-}
-
-/// `with_kernel_masked` on the lock the vectors name (`KERNEL`, by its
-/// address in a register). The compiler cannot see that this is a static, so
-/// it reaches every field from that one register instead of forming each
-/// field's address anew (docs/benchmarks.md, step 29).
+/// `with_kernel` for the exception path, where IRQs are masked already, on
+/// the lock the vectors name (`KERNEL`, by its address in a register). The
+/// compiler cannot see that this is a static, so it reaches every field
+/// from that one register instead of forming each field's address anew
+/// (docs/benchmarks.md, step 29).
 #[inline(always)]
 pub fn with_kernel_at<R>(kernel: &KernelLock, f: impl FnOnce(&mut Kernel) -> R) -> R {
     f(&mut kernel.lock_masked())

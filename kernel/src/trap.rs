@@ -6,7 +6,7 @@
 use crate::arch::aarch64::cpu;
 use crate::arch::aarch64::exceptions::{enter_user, fault_address, set_user_context, Kind};
 use crate::fastpath::{Op, Takes};
-use crate::kstate::{with_kernel, with_kernel_at, with_kernel_masked, Kernel, KernelLock};
+use crate::kstate::{with_kernel, with_kernel_at, Kernel, KernelLock};
 use crate::task::UserContext;
 
 /// Exception class of `svc` from AArch64 (ESR_EL1.EC).
@@ -14,13 +14,13 @@ const EC_SVC64: u64 = 0x15;
 
 /// Handles an exception taken from EL0. Returns with TPIDR_EL1 naming the
 /// context of the task to run next; if no task can run, idles instead.
-pub fn from_user(kind: Kind, esr: u64) {
+pub fn from_user(kernel: &KernelLock, kind: Kind, esr: u64) {
     let syscall = kind == Kind::Sync && esr >> 26 == EC_SVC64;
     if kind == Kind::Irq {
         crate::irq::handle();
     }
     // `call` and `reply_recv` tried the fast path already (`fast_call`, `fast_reply_recv`).
-    let next = with_kernel_masked(|k| general(k, kind, esr, syscall));
+    let next = with_kernel_at(kernel, |k| general(k, kind, esr, syscall));
     match next {
         Some(ctx) => set_user_context(ctx),
         None => idle(),
@@ -66,7 +66,7 @@ fn fast_registers<const CALL: bool>(kernel: &KernelLock) -> *const UserContext {
         }
     });
     if ctx.is_null() {
-        return fast_syscall_rest(Takes::Registers);
+        return fast_syscall_rest(kernel, Takes::Registers);
     }
     ctx
 }
@@ -74,8 +74,8 @@ fn fast_registers<const CALL: bool>(kernel: &KernelLock) -> *const UserContext {
 /// [`fast_call`] and [`fast_reply_recv`] for a message whose descriptor names buffer bytes (or a
 /// handle, which the fast path declines).
 #[inline(always)]
-pub fn fast_syscall_bytes() -> *const UserContext {
-    fast_syscall_rest(Takes::Any)
+pub fn fast_syscall_bytes(kernel: &KernelLock) -> *const UserContext {
+    fast_syscall_rest(kernel, Takes::Any)
 }
 
 /// The fast path taking any message if `takes` says so (a register-only try
@@ -83,8 +83,8 @@ pub fn fast_syscall_bytes() -> *const UserContext {
 /// context to run next, or null if neither took the syscall, which then
 /// goes the general way.
 #[inline(never)]
-fn fast_syscall_rest(takes: Takes) -> *const UserContext {
-    let outcome = with_kernel_masked(|k| {
+fn fast_syscall_rest(kernel: &KernelLock, takes: Takes) -> *const UserContext {
+    let outcome = with_kernel_at(kernel, |k| {
         let fast = match takes {
             Takes::Any => crate::fastpath::try_fast(k, Takes::Any),
             Takes::Registers => None,

@@ -122,17 +122,17 @@ extern "C" fn exception_dispatch(frame: &mut TrapFrame, vector: u64) {
 }
 
 /// Called by `vectors.s` for every exception from EL0, after it saved the
-/// task's registers in the context TPIDR_EL1 names; returns with TPIDR_EL1
-/// naming the context to restore.
+/// task's registers in the context TPIDR_EL1 names, with the kernel state's
+/// lock; returns with TPIDR_EL1 naming the context to restore.
 #[no_mangle]
-extern "C" fn user_exception(vector: u64) {
+extern "C" fn user_exception(vector: u64, kernel: &'static KernelLock) {
     let kind = match vector % 4 {
         0 => Kind::Sync,
         1 => Kind::Irq,
         2 => Kind::Fiq,
         _ => Kind::SError,
     };
-    crate::trap::from_user(kind, ESR_EL1.get());
+    crate::trap::from_user(kernel, kind, ESR_EL1.get());
 }
 
 /// Called by `vectors.s` first for a `call` from EL0 (`svc` with x8 naming
@@ -156,8 +156,8 @@ extern "C" fn fast_reply_recv(kernel: &'static KernelLock) -> *const UserContext
 /// a handle in its descriptor (`x1` bits 19 and up), which `vectors.s` sends
 /// here instead, whichever of the three operations it is.
 #[no_mangle]
-extern "C" fn fast_syscall_bytes() -> *const UserContext {
-    crate::trap::fast_syscall_bytes()
+extern "C" fn fast_syscall_bytes(kernel: &'static KernelLock) -> *const UserContext {
+    crate::trap::fast_syscall_bytes(kernel)
 }
 
 /// Names the context the next return to EL0 restores (TPIDR_EL1).

@@ -131,6 +131,8 @@ exception_common:
     eret
 
 fast_with_bytes:                        // from user_sync_entry, out of the register-only way
+    adrp    x0, {KERNEL}
+    add     x0, x0, :lo12:{KERNEL}
     bl      fast_syscall_bytes
     b       fast_done
 
@@ -170,9 +172,12 @@ fast_done:
     b       1f
 
 user_entry:                             // x0 = current UserContext, x1 = vector
+                                        // (user_exception: x0 = vector, x1 = kernel lock)
     SAVE_USER_CONTEXT
 1:
     mov     x0, x1
+    adrp    x1, {KERNEL}
+    add     x1, x1, :lo12:{KERNEL}
     bl      user_exception
 
 // Restores the task whose UserContext TPIDR_EL1 names and returns to it.
