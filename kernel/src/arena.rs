@@ -38,6 +38,12 @@ impl Id {
     }
 }
 
+/// Bytes of one slot of an arena of `T`s. A power of two makes finding a
+/// slot a shift instead of a multiply (see `Endpoint`).
+pub const fn slot_size<T>() -> usize {
+    core::mem::size_of::<Slot<T>>()
+}
+
 /// A slot's first generation, and the one after `u32::MAX` (0 is never used).
 const FIRST_GENERATION: u32 = 1;
 
