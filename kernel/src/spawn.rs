@@ -93,6 +93,12 @@ impl Kernel {
         if self.tasks.len() >= MAX_TASKS {
             return Err(Error::OutOfMemory);
         }
+        // Room in its priority's run queue for every task there will be, so
+        // waking it (or any task of its priority) never allocates and cannot
+        // fail: a task that could not be queued would never run again.
+        self.run
+            .make_room(spec.priority, self.tasks.len() + 1)
+            .map_err(|_| Error::OutOfMemory)?;
         let plan = elf::plan(image).map_err(|e| {
             crate::pr_warn!("spawn {}: refused: {e}", spec.name);
             Error::BadElf

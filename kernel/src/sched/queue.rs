@@ -64,12 +64,23 @@ impl<T: Copy + Eq> RunQueues<T> {
             .ok_or(RunQueueError::InvalidPriority(prio))
     }
 
-    /// Makes room for `additional` more threads at `prio`, so later pushes there cannot fail
-    /// for lack of memory (call it when a thread is created or changes priority).
-    pub fn reserve(&mut self, prio: u8, additional: usize) -> Result<(), RunQueueError> {
-        self.queue_mut(prio)?
-            .try_reserve(additional)
+    /// Makes room for `threads` threads in all at `prio`, so pushes there
+    /// allocate nothing and cannot fail for lack of memory while at most
+    /// that many are queued. The kernel calls it when it creates a thread,
+    /// with the number of threads there are then.
+    pub fn make_room(&mut self, prio: u8, threads: usize) -> Result<(), RunQueueError> {
+        let queue = self.queue_mut(prio)?;
+        queue
+            .try_reserve(threads.saturating_sub(queue.len()))
             .map_err(|_| RunQueueError::OutOfMemory)
+    }
+
+    /// Threads `prio` has room for without allocating.
+    #[cfg(test)]
+    pub fn room_at(&self, prio: u8) -> usize {
+        self.queues
+            .get(usize::from(prio))
+            .map_or(0, VecDeque::capacity)
     }
 
     /// Queues `t` behind the others of `prio` (a thread that became ready or used up its slice).

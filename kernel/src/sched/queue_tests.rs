@@ -33,6 +33,21 @@ fn higher_priority_first_and_push_front_jumps_the_line() {
 }
 
 #[test]
+fn made_room_is_there_for_every_thread_asked_for() {
+    let mut q = RunQueues::<u32>::new();
+    assert_eq!(q.room_at(9), 0, "nothing allocated before it is asked for");
+    q.push_back(9, 1).unwrap();
+    q.make_room(9, 6).unwrap();
+    let room = q.room_at(9);
+    assert!(room >= 6, "room for 6 threads, 1 of them queued: {room}");
+    for t in 2..=6 {
+        q.push_back(9, t).unwrap();
+    }
+    assert_eq!(q.room_at(9), room, "the pushes allocated nothing");
+    assert_eq!(q.room_at(8), 0, "other priorities untouched");
+}
+
+#[test]
 fn invalid_priority_is_an_error() {
     let mut q = RunQueues::<u32>::new();
     assert_eq!(q.push_back(32, 1), Err(RunQueueError::InvalidPriority(32)));
@@ -40,7 +55,7 @@ fn invalid_priority_is_an_error() {
         q.push_front(255, 1),
         Err(RunQueueError::InvalidPriority(255))
     );
-    assert_eq!(q.reserve(40, 1), Err(RunQueueError::InvalidPriority(40)));
+    assert_eq!(q.make_room(40, 1), Err(RunQueueError::InvalidPriority(40)));
     assert!(q.is_empty());
     assert_eq!(q.len_at(200), 0);
     assert_eq!(
