@@ -58,7 +58,7 @@ impl KObj {
 ///
 /// Aligned to 32 bytes, so an arena slot of it (the endpoint and the slot's
 /// generation) is 128 bytes: the IPC fast path finds the endpoint with a
-/// shift instead of a multiply in each direction (docs/benchmarks.md, step 33).
+/// shift instead of a multiply in each direction (docs/benchmarks.md, step 34).
 #[derive(Default)]
 #[repr(align(32))]
 pub struct Endpoint {

@@ -121,7 +121,7 @@ impl fmt::Display for CapError {
 /// Aligned to 64 bytes, so a slot's size is a power of two (64 for a
 /// kernel object's capability, checked in `object.rs`) and finding slot `i`
 /// is a shift, not a multiply: the IPC fast path looks up a handle in each
-/// direction (docs/benchmarks.md, step 33).
+/// direction (docs/benchmarks.md, step 34).
 #[repr(align(64))]
 struct Slot<O> {
     /// The generation a handle to this slot must carry (used) or will carry (free).

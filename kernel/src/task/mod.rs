@@ -113,7 +113,8 @@ pub struct Task {
     /// A kernel-composed message to deliver instead of the registers (zombies).
     pub kmsg: Option<KernelMsg>,
     /// CPU time used, in system-counter periods (`platform::counts_to_ns`
-    /// converts). A plain sum: at the Pi's 19.2 MHz a u64 of counts lasts
-    /// some 30,000 years, and the counter never runs backwards.
+    /// converts). A plain sum: a u64 of counts lasts some 30,000 years at
+    /// the Pi 3's 19.2 MHz (9,000 at QEMU's 62.5 MHz), and the counter never
+    /// runs backwards.
     pub cpu_counts: u64,
 }
