@@ -67,7 +67,8 @@ pub(crate) static KERNEL: KernelLock = IrqMutex::new(Kernel::new());
 /// The lock around the kernel state.
 pub type KernelLock = IrqMutex<Kernel>;
 
-/// Runs `f` on the kernel state. The one accessor of kernel globals.
+/// Runs `f` on the kernel state: the accessor of kernel globals everywhere
+/// but the exception entries from EL0, which use `with_kernel_at`.
 pub fn with_kernel<R>(f: impl FnOnce(&mut Kernel) -> R) -> R {
     f(&mut KERNEL.lock())
 }
