@@ -75,15 +75,14 @@ impl<T: Copy + PartialEq> WaitQueue<T> {
         }
     }
 
-    /// Keeps the entries for which `keep` is true, in order.
+    /// Keeps the entries for which `keep` is true, in order. Allocates
+    /// nothing (teardown and timeouts call it, and must not fail).
     pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
-        let mut all = core::mem::take(&mut self.rest);
-        if let Some(f) = self.first.take() {
-            all.push_front(f);
+        let keep_first = self.first.as_ref().is_some_and(&mut keep);
+        self.rest.retain(|x| keep(x));
+        if !keep_first {
+            self.first = self.rest.pop_front();
         }
-        all.retain(|x| keep(x));
-        self.first = all.pop_front();
-        self.rest = all;
     }
 
     /// The entries, oldest first.
@@ -164,6 +163,22 @@ mod tests {
         assert_eq!(q.len(), 0, "len agrees with is_empty");
         q.push_back(9);
         assert_eq!(q.into_iter().collect::<Vec<_>>(), [9]);
+    }
+
+    #[test]
+    fn retain_allocates_nothing() {
+        let mut q = WaitQueue::new();
+        q.push_back(1);
+        q.retain(|_| true);
+        q.retain(|&x| x != 1);
+        assert_eq!(q.rest.capacity(), 0, "a one-entry queue has no heap part");
+        for x in [2, 3, 4] {
+            q.push_back(x);
+        }
+        let capacity = q.rest.capacity();
+        q.retain(|&x| x != 2);
+        assert_eq!(q, [3, 4]);
+        assert_eq!(q.rest.capacity(), capacity);
     }
 
     #[test]
