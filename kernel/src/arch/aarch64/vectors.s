@@ -34,6 +34,13 @@
     b       user_sync_entry
 .endm
 
+// The kernel state's lock (kstate::KERNEL) into \reg: an argument of every handler from EL0,
+// so the compiled code reaches the kernel's fields from one register.
+.macro KERNEL_LOCK reg
+    adrp    \reg, {KERNEL}
+    add     \reg, \reg, :lo12:{KERNEL}
+.endm
+
 // Saves the task's registers into its UserContext: x0 points at it, the task's own x0 and x1
 // are on the stack. Leaves x1 as it was and the task's x1 in x3.
 .macro SAVE_USER_CONTEXT
@@ -131,8 +138,7 @@ exception_common:
     eret
 
 fast_with_bytes:                        // from user_sync_entry, out of the register-only way
-    adrp    x0, {KERNEL}
-    add     x0, x0, :lo12:{KERNEL}
+    KERNEL_LOCK x0
     bl      fast_syscall_bytes
     b       fast_done
 
@@ -155,15 +161,13 @@ user_sync_entry:                        // x0 = current UserContext; vector 8
     b.ne    2f
 4:
     cbnz    x3, fast_with_bytes
-    adrp    x0, {KERNEL}                // the kernel state's lock, an argument of the fast path
-    add     x0, x0, :lo12:{KERNEL}
+    KERNEL_LOCK x0
     bl      fast_reply_recv
     cbnz    x0, restore_context         // the context to run next, or null
     b       2f
 3:
     cbnz    x3, fast_with_bytes
-    adrp    x0, {KERNEL}
-    add     x0, x0, :lo12:{KERNEL}
+    KERNEL_LOCK x0
     bl      fast_call
 fast_done:
     cbnz    x0, restore_context
@@ -176,8 +180,7 @@ user_entry:                             // x0 = current UserContext, x1 = vector
     SAVE_USER_CONTEXT
 1:
     mov     x0, x1
-    adrp    x1, {KERNEL}
-    add     x1, x1, :lo12:{KERNEL}
+    KERNEL_LOCK x1
     bl      user_exception
 
 // Restores the task whose UserContext TPIDR_EL1 names and returns to it.
